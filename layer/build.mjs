@@ -1,0 +1,63 @@
+// Builds the layer: dist/layer/ (what Lambda unpacks under /opt) and dist/layer.zip.
+//   otel-wrapper                    the AWS_LAMBDA_EXEC_WRAPPER script
+//   otel-preload/preload.mjs        loaded with --import; config, tracer, handler redirect
+//   otel-preload/otel-handler.mjs   the handler module the runtime loads in place of the user's
+//   otel-preload/chunks/*.mjs       shared code, and what loads only on first export
+import { build } from 'esbuild';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createZip } from './zip.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const layerDir = join(dist, 'layer');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(layerDir, { recursive: true });
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { preload: 'src/preload.ts', 'otel-handler': 'src/handler-entry.ts' },
+  outdir: join(layerDir, 'otel-preload'),
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // ESM builds of the OpenTelemetry packages tree-shake far better than their CJS builds.
+  mainFields: ['module', 'main'],
+  minify: true,
+  legalComments: 'none',
+  metafile: true,
+  define: { __LAYER_VERSION__: JSON.stringify(version) },
+  // CommonJS dependencies call require(); an ES module has none, so give each file one.
+  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  logLevel: 'warning',
+});
+writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));
+
+copyFileSync(join(root, 'wrapper', 'otel-wrapper'), join(layerDir, 'otel-wrapper'));
+chmodSync(join(layerDir, 'otel-wrapper'), 0o755);
+
+const files = [];
+(function walk(dir) {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else files.push(path);
+  }
+})(layerDir);
+const zip = createZip(
+  files.map((path) => ({
+    name: relative(layerDir, path),
+    data: readFileSync(path),
+    mode: statSync(path).mode & 0o777,
+  })),
+);
+writeFileSync(join(dist, 'layer.zip'), zip);
+const unzipped = files.reduce((sum, path) => sum + statSync(path).size, 0);
+console.log(`layer: dist/layer.zip ${zip.length} bytes (${unzipped} unzipped, ${files.length} files)`);

@@ -1,0 +1,44 @@
+import type { Diag } from '../diag';
+import type { SpanBuffer } from './span-buffer';
+import type { SpanSink } from './sink';
+
+/**
+ * Moves whatever the buffer holds to the sink, within a time bound. Failures are reported once
+ * per distinct reason and the spans are dropped: the function must never notice the backend.
+ */
+export class Flusher {
+  private sink: Promise<SpanSink> | undefined;
+
+  constructor(
+    private readonly buffer: SpanBuffer,
+    private readonly openSink: () => Promise<SpanSink>,
+    private readonly destination: string,
+    private readonly diag: Diag,
+  ) {}
+
+  async flush(timeoutMs: number): Promise<void> {
+    const { spans, dropped } = this.buffer.take();
+    if (dropped > 0) {
+      this.diag.once('buffer-full', 'warn', `span buffer full: ${dropped} spans dropped (reported once)`);
+    }
+    if (spans.length === 0) return;
+    const started = Date.now();
+    try {
+      this.sink ??= this.openSink();
+      const sink = await this.sink;
+      const result = await sink.send(spans, Math.max(1, timeoutMs - (Date.now() - started)));
+      if (!result.ok) {
+        this.diag.once(
+          `export:${result.reason}`,
+          'warn',
+          `export to ${this.destination} failed (${result.reason}); ${spans.length} spans dropped. ` +
+            'Further failures for the same reason are not reported.',
+        );
+      } else {
+        this.diag.debug(`exported ${spans.length} spans in ${Date.now() - started} ms`);
+      }
+    } catch (error) {
+      this.diag.once('export:internal', 'error', `export failed inside the layer: ${String(error)}; spans dropped`);
+    }
+  }
+}

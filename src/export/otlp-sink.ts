@@ -1,0 +1,43 @@
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { gzipSync } from 'node:zlib';
+import type { OtlpConfig } from '../config/load';
+import type { SendResult, SpanSink } from './sink';
+import { HttpTransport } from './transport';
+
+const CONTENT_TYPE = { 'http/protobuf': 'application/x-protobuf', 'http/json': 'application/json' } as const;
+
+/** OTLP/HTTP: serialises with the official OpenTelemetry transformer, posts with our transport. */
+export class OtlpHttpSink implements SpanSink {
+  private readonly url: URL;
+  private readonly headers: Record<string, string>;
+  private readonly transport = new HttpTransport();
+
+  constructor(private readonly config: OtlpConfig) {
+    this.url = new URL(config.url);
+    this.headers = { ...config.headers, 'Content-Type': CONTENT_TYPE[config.protocol] };
+    if (config.compression === 'gzip') this.headers['Content-Encoding'] = 'gzip';
+  }
+
+  send(spans: ReadableSpan[], timeoutMs: number): Promise<SendResult> {
+    let body: Uint8Array | undefined;
+    try {
+      const serializer = this.config.protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer;
+      body = serializer.serializeRequest(spans);
+    } catch (error) {
+      return Promise.resolve({ ok: false, reason: `could not serialise spans: ${String(error)}` });
+    }
+    if (body === undefined) return Promise.resolve({ ok: false, reason: 'could not serialise spans' });
+    if (this.config.compression === 'gzip') body = gzipSync(body);
+    const request = {
+      url: this.url,
+      headers: this.headers,
+      body,
+      timeoutMs: Math.min(timeoutMs, this.config.timeoutMs),
+    };
+    // Our own export must never become a span of the function's trace.
+    return context.with(suppressTracing(context.active()), () => this.transport.post(request));
+  }
+}

@@ -1,0 +1,70 @@
+import type { Agent, IncomingMessage } from 'node:http';
+import type { SendResult } from './sink';
+
+export interface PostRequest {
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array;
+  readonly timeoutMs: number;
+}
+
+type HttpModule = typeof import('node:http');
+
+interface Client {
+  readonly http: HttpModule;
+  readonly agent: Agent;
+}
+
+/**
+ * One HTTP POST with a hard timeout, on a keep-alive connection reused across invocations.
+ * `node:http`/`node:https` are loaded on the first send, not at start-up: the preload's hot path
+ * never pays for them, and the HTTP instrumentation sees the modules the function loads itself.
+ */
+export class HttpTransport {
+  private client: Client | undefined;
+
+  post(request: PostRequest): Promise<SendResult> {
+    const { http, agent } = this.getClient(request.url);
+    return new Promise<SendResult>((resolve) => {
+      let settled = false;
+      const finish = (result: SendResult): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(result);
+      };
+      const req = http.request(
+        request.url,
+        {
+          method: 'POST',
+          agent,
+          headers: { ...request.headers, 'Content-Length': String(request.body.byteLength) },
+        },
+        (res: IncomingMessage) => {
+          res.on('error', (error) => finish({ ok: false, reason: error.message }));
+          res.on('data', () => {});
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            finish(status >= 200 && status < 300 ? { ok: true } : { ok: false, reason: `HTTP ${status}` });
+          });
+        },
+      );
+      const timer = setTimeout(() => {
+        finish({ ok: false, reason: `no answer within ${request.timeoutMs} ms` });
+        req.destroy();
+      }, request.timeoutMs);
+      timer.unref();
+      req.on('error', (error: NodeJS.ErrnoException) => finish({ ok: false, reason: error.code ?? error.message }));
+      req.end(request.body);
+    });
+  }
+
+  private getClient(url: URL): Client {
+    if (this.client === undefined) {
+      // Loaded lazily on purpose, see the class comment.
+      const http = (url.protocol === 'https:' ? require('node:https') : require('node:http')) as HttpModule;
+      this.client = { http, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }) };
+    }
+    return this.client;
+  }
+}

@@ -1,0 +1,35 @@
+import type { Diag } from '../diag';
+import type { HandlerRef } from './resolve';
+import type { InvocationStarter } from './wrap';
+
+/** Base name of the layer's handler module, beside the preload: `<dir>/otel-handler.mjs`. */
+export const HANDLER_MODULE = 'otel-handler';
+export const HANDLER_EXPORT = 'handler';
+
+/** What the preload hands to the handler module the runtime loads in place of the user's. */
+export interface Redirect {
+  readonly ref: HandlerRef;
+  readonly taskRoot: string;
+  readonly starter: InvocationStarter;
+  readonly diag: Diag;
+}
+
+let pending: Redirect | undefined;
+
+/**
+ * Points the runtime at our handler module by rewriting `_HANDLER`, which the runtime reads only
+ * after the preloads ran. The handler module restores the original value before any user code
+ * runs, so the function sees the `_HANDLER` it would see without the layer.
+ */
+export function redirectHandler(env: NodeJS.ProcessEnv, layerDir: string, redirect: Redirect): void {
+  pending = redirect;
+  env._HANDLER = `${layerDir}/${HANDLER_MODULE}.${HANDLER_EXPORT}`;
+}
+
+/** Called once by the handler module; also puts the original `_HANDLER` back. */
+export function takeRedirect(env: NodeJS.ProcessEnv): Redirect | undefined {
+  const taken = pending;
+  pending = undefined;
+  if (taken) env._HANDLER = taken.ref.full;
+  return taken;
+}

@@ -1,0 +1,105 @@
+import { context as otelContext } from '@opentelemetry/api';
+import type { Diag } from '../diag';
+import { describeError } from '../diag';
+import type { Invocation } from '../invocation/invocation-tracer';
+import type { UserFunction } from './load';
+
+export const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+
+export interface InvocationStarter {
+  start(event: unknown, lambdaContext: unknown): Invocation;
+}
+
+type Callback = (error?: unknown, result?: unknown) => void;
+
+/**
+ * Wraps the user's handler in one function that serves every calling convention: promise,
+ * callback (3.x runtime) and response streaming. What the runtime inspects on the exported
+ * function (`length` for the 4.x callback check, the streaming symbols) is copied, so the
+ * runtime treats the wrapper exactly as it would treat the original.
+ */
+export function wrapHandler(original: UserFunction, starter: InvocationStarter, diag: Diag): UserFunction {
+  const streaming = Boolean((original as unknown as Record<symbol, unknown>)[HANDLER_STREAMING]);
+
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    const invocation = startSafely(starter, args[0], streaming ? args[2] : args[1], diag);
+    if (invocation === undefined) return original.apply(this, args);
+    if (!streaming && typeof args[2] === 'function') args[2] = wrapCallback(args[2] as Callback, invocation);
+
+    let result: unknown;
+    try {
+      result = otelContext.with(invocation.context, () => original.apply(this, args));
+    } catch (error) {
+      invocation.end(error);
+      throw error;
+    }
+    if (isThenable(result)) {
+      return result.then(
+        async (value) => {
+          invocation.end();
+          await invocation.beforeResponse();
+          return value;
+        },
+        async (error: unknown) => {
+          invocation.end(error);
+          await invocation.beforeResponse();
+          throw error;
+        },
+      );
+    }
+    // A plain return value. The 4.x runtime awaits whatever a (two-argument) handler returns, so
+    // a promise is equivalent there. On 3.x the answer comes through the callback, which ends the
+    // span; a streaming handler that returns no promise is an error the runtime must still see.
+    if (streaming) {
+      invocation.end();
+      return result;
+    }
+    if (args.length < 3) {
+      invocation.end();
+      return invocation.beforeResponse().then(() => result);
+    }
+    return result;
+  };
+
+  copyRuntimeVisibleProperties(original, wrapped);
+  return wrapped;
+}
+
+function wrapCallback(callback: Callback, invocation: Invocation): Callback {
+  return (error?: unknown, result?: unknown) => {
+    invocation.end(error);
+    invocation.beforeResponse().then(
+      () => callback(error, result),
+      () => callback(error, result),
+    );
+  };
+}
+
+function startSafely(starter: InvocationStarter, event: unknown, lambdaContext: unknown, diag: Diag): Invocation | undefined {
+  try {
+    return starter.start(event, lambdaContext);
+  } catch (error) {
+    diag.once('start-invocation', 'error', `could not start the invocation span, running untraced: ${describeError(error)}`);
+    return undefined;
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+const OWN_FUNCTION_KEYS = new Set<string | symbol>(['length', 'name', 'prototype', 'arguments', 'caller']);
+
+function copyRuntimeVisibleProperties(from: UserFunction, to: UserFunction): void {
+  Object.defineProperty(to, 'length', { value: from.length, configurable: true });
+  Object.defineProperty(to, 'name', { value: from.name, configurable: true });
+  for (const key of Reflect.ownKeys(from)) {
+    if (OWN_FUNCTION_KEYS.has(key)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(from, key);
+    if (descriptor) Object.defineProperty(to, key, descriptor);
+  }
+}

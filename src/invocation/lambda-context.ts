@@ -1,0 +1,28 @@
+/** The parts of the runtime's `context` argument the layer reads. Every field may be missing. */
+export interface LambdaContext {
+  readonly awsRequestId?: unknown;
+  readonly invokedFunctionArn?: unknown;
+  readonly functionName?: unknown;
+  readonly functionVersion?: unknown;
+  readonly getRemainingTimeInMillis?: unknown;
+}
+
+export function asLambdaContext(value: unknown): LambdaContext {
+  return typeof value === 'object' && value !== null ? (value as LambdaContext) : {};
+}
+
+export function stringField(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Milliseconds left before Lambda's deadline, or Infinity when the context cannot say. */
+export function remainingTimeMs(context: LambdaContext): number {
+  const read = context.getRemainingTimeInMillis;
+  if (typeof read !== 'function') return Infinity;
+  try {
+    const value: unknown = read.call(context);
+    return typeof value === 'number' && Number.isFinite(value) ? value : Infinity;
+  } catch {
+    return Infinity;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Entry point, loaded by `--import` before the runtime starts: config, tracer, handler redirect.
+ * Nothing here may throw or change what the function does; a failure leaves it untraced.
+ */
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type Config } from './config/load';
+import { createDiag, describeError } from './diag';
+import { redirectHandler } from './handler/redirect';
+import { parseHandler } from './handler/resolve';
+import { flushBeforeResponse } from './export/before-response';
+import { InvocationTracer } from './invocation/invocation-tracer';
+import { setupTracing } from './tracer/setup';
+
+function start(): void {
+  const warnings: string[] = [];
+  const config = loadConfig(process.env, (message) => warnings.push(message));
+  if (config.disabled) return;
+  const diag = createDiag(config.logLevel);
+  for (const warning of warnings) diag.warn(warning);
+  try {
+    instrument(config, diag);
+  } catch (error) {
+    diag.error(`tracing is off for this environment: ${describeError(error)}`);
+  }
+}
+
+function instrument(config: Config, diag: ReturnType<typeof createDiag>): void {
+  const { handler, taskRoot } = config.lambda;
+  const ref = handler === undefined ? undefined : parseHandler(handler);
+  if (ref === undefined || taskRoot === undefined) {
+    // The runtime reports a missing or malformed handler itself; we keep out of its way.
+    diag.debug(`handler ${JSON.stringify(handler)} left to the runtime`);
+    return;
+  }
+  const tracing = setupTracing(config, diag);
+  const starter = new InvocationTracer({
+    tracer: tracing.tracer,
+    functionName: config.lambda.functionName,
+    functionVersion: config.lambda.functionVersion,
+    initializationType: config.lambda.initializationType,
+    beforeResponse: flushBeforeResponse(tracing.flusher, config.flushTimeoutMs),
+  });
+  redirectHandler(process.env, dirname(fileURLToPath(import.meta.url)), { ref, taskRoot, starter, diag });
+}
+
+start();

@@ -1,0 +1,48 @@
+import { diag as otelDiag, DiagLogLevel, type Tracer } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { Config } from '../config/load';
+import type { Diag } from '../diag';
+import { Flusher } from '../export/flusher';
+import { destinationOf, sinkOpener } from '../export/open-sink';
+import { SpanBuffer } from '../export/span-buffer';
+import { createPropagator } from './propagator';
+import { resourceAttributes } from './resource';
+import { createSampler } from './sampler';
+
+const MAX_BUFFERED_SPANS = 2048;
+const TRACER_NAME = 'lambda-otel-preload';
+
+export interface Tracing {
+  readonly tracer: Tracer;
+  readonly flusher: Flusher;
+}
+
+/** Builds the provider from Config and registers it globally, with the context manager and propagator. */
+export function setupTracing(config: Config, diag: Diag): Tracing {
+  routeOtelDiagnostics(diag);
+  const buffer = new SpanBuffer(MAX_BUFFERED_SPANS);
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes(resourceAttributes(config)),
+    sampler: createSampler(config.sampler),
+    spanProcessors: [buffer],
+  });
+  provider.register({ propagator: createPropagator(config.propagators) });
+  const flusher = new Flusher(buffer, sinkOpener(config), destinationOf(config), diag);
+  return { tracer: provider.getTracer(TRACER_NAME), flusher };
+}
+
+/** OpenTelemetry's own warnings and errors reach the user through our one prefixed logger. */
+function routeOtelDiagnostics(diag: Diag): void {
+  const level = diag.level === 'debug' || diag.level === 'verbose' || diag.level === 'all' ? DiagLogLevel.DEBUG : DiagLogLevel.WARN;
+  otelDiag.setLogger(
+    {
+      error: (message) => diag.error(message),
+      warn: (message) => diag.warn(message),
+      info: (message) => diag.info(message),
+      debug: (message) => diag.debug(message),
+      verbose: (message) => diag.debug(message),
+    },
+    { logLevel: level, suppressOverrideMessage: true },
+  );
+}

@@ -1,5 +1,6 @@
 /**
- * Entry point, loaded by `--import` before the runtime starts: config, tracer, handler redirect.
+ * Entry point, loaded by `--import` before the runtime starts: config, tracer, export policy,
+ * handler redirect.
  * Nothing here may throw or change what the function does; a failure leaves it untraced.
  */
 import { dirname } from 'node:path';
@@ -8,24 +9,24 @@ import { loadConfig, type Config } from './config/load';
 import { createDiag, describeError } from './diag';
 import { redirectHandler } from './handler/redirect';
 import { parseHandler } from './handler/resolve';
-import { flushBeforeResponse } from './export/before-response';
+import { chooseExportPolicy } from './export/choose';
 import { InvocationTracer } from './invocation/invocation-tracer';
 import { setupTracing } from './tracer/setup';
 
-function start(): void {
+async function start(): Promise<void> {
   const warnings: string[] = [];
   const config = loadConfig(process.env, (message) => warnings.push(message));
   if (config.disabled) return;
   const diag = createDiag(config.logLevel);
   for (const warning of warnings) diag.warn(warning);
   try {
-    instrument(config, diag);
+    await instrument(config, diag);
   } catch (error) {
     diag.error(`tracing is off for this environment: ${describeError(error)}`);
   }
 }
 
-function instrument(config: Config, diag: ReturnType<typeof createDiag>): void {
+async function instrument(config: Config, diag: ReturnType<typeof createDiag>): Promise<void> {
   const { handler, taskRoot } = config.lambda;
   const ref = handler === undefined ? undefined : parseHandler(handler);
   if (ref === undefined || taskRoot === undefined) {
@@ -39,9 +40,11 @@ function instrument(config: Config, diag: ReturnType<typeof createDiag>): void {
     functionName: config.lambda.functionName,
     functionVersion: config.lambda.functionVersion,
     initializationType: config.lambda.initializationType,
-    beforeResponse: flushBeforeResponse(tracing.flusher, config.flushTimeoutMs),
+    policy: await chooseExportPolicy(config, tracing.flusher, diag),
   });
   redirectHandler(process.env, dirname(fileURLToPath(import.meta.url)), { ref, taskRoot, starter, diag });
 }
 
-start();
+// Top-level await: the runtime starts only after this resolves, which keeps the extension's
+// registration inside Lambda's registration window (it closes at the runtime's first /next).
+await start();

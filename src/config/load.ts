@@ -22,6 +22,7 @@ export const SAMPLERS = [
   'parentbased_traceidratio',
 ] as const;
 export const PROPAGATORS = ['tracecontext', 'baggage', 'none'] as const;
+export const EXPORT_MODES = ['auto', 'after-response', 'sync', 'batch'] as const;
 export const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
 
 export type TracesExporter = (typeof TRACES_EXPORTERS)[number];
@@ -30,6 +31,7 @@ export type Compression = (typeof COMPRESSIONS)[number];
 export type SamplerName = (typeof SAMPLERS)[number];
 export type PropagatorName = (typeof PROPAGATORS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export type ExportMode = (typeof EXPORT_MODES)[number];
 
 export interface OtlpConfig {
   readonly url: string;
@@ -50,6 +52,9 @@ export interface LambdaInfo {
   readonly region: string | undefined;
   readonly taskRoot: string | undefined;
   readonly handler: string | undefined;
+  readonly runtimeApi: string | undefined;
+  /** Set on Lambda Managed Instances, where one process serves many invocations at once. */
+  readonly maxConcurrency: number | undefined;
 }
 
 export interface Config {
@@ -62,6 +67,8 @@ export interface Config {
   readonly sampler: { readonly name: SamplerName; readonly ratio: number };
   readonly propagators: readonly PropagatorName[];
   readonly flushTimeoutMs: number;
+  readonly exportMode: ExportMode;
+  readonly batchIntervalMs: number;
   readonly lambda: LambdaInfo;
 }
 
@@ -71,6 +78,7 @@ const DEFAULT_OTLP_BASE = 'http://localhost:4318';
 const TRACES_PATH = '/v1/traces';
 const DEFAULT_EXPORT_TIMEOUT_MS = 10_000;
 const DEFAULT_FLUSH_TIMEOUT_MS = 500;
+const DEFAULT_BATCH_INTERVAL_MS = 5000;
 
 /**
  * Reads every setting once into a frozen object. Pure: the environment comes in as an argument,
@@ -90,6 +98,8 @@ export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
     region: lambdaVar('AWS_REGION'),
     taskRoot: lambdaVar('LAMBDA_TASK_ROOT'),
     handler: lambdaVar('_HANDLER'),
+    runtimeApi: lambdaVar('AWS_LAMBDA_RUNTIME_API'),
+    maxConcurrency: positiveInt(lambdaVar('AWS_LAMBDA_MAX_CONCURRENCY')),
   };
 
   const protocolName = setting('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL')
@@ -153,6 +163,13 @@ export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
       'LAMBDA_OTEL_FLUSH_TIMEOUT_MS',
       setting('LAMBDA_OTEL_FLUSH_TIMEOUT_MS'),
       DEFAULT_FLUSH_TIMEOUT_MS,
+      warn,
+    ),
+    exportMode: parseChoice('LAMBDA_OTEL_EXPORT_MODE', setting('LAMBDA_OTEL_EXPORT_MODE'), EXPORT_MODES, 'auto', warn),
+    batchIntervalMs: parseMillis(
+      'OTEL_BSP_SCHEDULE_DELAY',
+      setting('OTEL_BSP_SCHEDULE_DELAY'),
+      DEFAULT_BATCH_INTERVAL_MS,
       warn,
     ),
     lambda,

@@ -81,9 +81,17 @@ export const SETTINGS = {
     default: 'info',
     doc: 'Level of the layer\'s own diagnostics on stderr: `none`, `error`, `warn`, `info`, `debug`, `verbose`, `all`.',
   },
+  OTEL_BSP_SCHEDULE_DELAY: {
+    default: '5000',
+    doc: 'In `batch` export mode: milliseconds between two exports.',
+  },
+  LAMBDA_OTEL_EXPORT_MODE: {
+    default: 'auto',
+    doc: 'When spans leave: `after-response` (an internal extension exports once the caller has its answer), `sync` (before the answer), `batch` (on a timer, for managed instances); `auto` picks `batch` on managed instances, else `after-response` when the extension can register, else `sync`.',
+  },
   LAMBDA_OTEL_FLUSH_TIMEOUT_MS: {
     default: '500',
-    doc: 'Upper bound in milliseconds on the end-of-invocation export; also kept 50 ms inside the function\'s remaining time.',
+    doc: 'Upper bound in milliseconds on one invocation\'s export (and on the shutdown flush); also kept 50 ms inside the function\'s remaining time.',
   },
 } as const satisfies Record<string, SettingDoc>;
 
@@ -97,6 +105,8 @@ export const LAMBDA_ENV = [
   'AWS_LAMBDA_LOG_GROUP_NAME',
   'AWS_LAMBDA_LOG_STREAM_NAME',
   'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_RUNTIME_API',
+  'AWS_LAMBDA_MAX_CONCURRENCY',
   'AWS_REGION',
   'LAMBDA_TASK_ROOT',
   '_HANDLER',

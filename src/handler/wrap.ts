@@ -2,6 +2,7 @@ import { context as otelContext } from '@opentelemetry/api';
 import type { Diag } from '../diag';
 import { describeError } from '../diag';
 import type { Invocation } from '../invocation/invocation-tracer';
+import { asLambdaContext } from '../invocation/lambda-context';
 import type { UserFunction } from './load';
 
 export const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
@@ -24,40 +25,36 @@ export function wrapHandler(original: UserFunction, starter: InvocationStarter, 
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     const invocation = startSafely(starter, args[0], streaming ? args[2] : args[1], diag);
     if (invocation === undefined) return original.apply(this, args);
-    if (!streaming && typeof args[2] === 'function') args[2] = wrapCallback(args[2] as Callback, invocation);
+    if (!streaming && typeof args[2] === 'function') args[2] = wrapCallback(args[2] as Callback, args[1], invocation);
 
     let result: unknown;
     try {
       result = otelContext.with(invocation.context, () => original.apply(this, args));
     } catch (error) {
-      invocation.end(error);
+      void invocation.finish(error);
       throw error;
     }
     if (isThenable(result)) {
       return result.then(
         async (value) => {
-          invocation.end();
-          await invocation.beforeResponse();
+          await invocation.finish();
           return value;
         },
         async (error: unknown) => {
-          invocation.end(error);
-          await invocation.beforeResponse();
+          await invocation.finish(error);
           throw error;
         },
       );
     }
     // A plain return value. The 4.x runtime awaits whatever a (two-argument) handler returns, so
-    // a promise is equivalent there. On 3.x the answer comes through the callback, which ends the
-    // span; a streaming handler that returns no promise is an error the runtime must still see.
+    // a promise is equivalent there. On 3.x the answer comes through the callback, which finishes
+    // the invocation; a streaming handler that returns no promise is an error the runtime must
+    // still see.
     if (streaming) {
-      invocation.end();
+      void invocation.finish();
       return result;
     }
-    if (args.length < 3) {
-      invocation.end();
-      return invocation.beforeResponse().then(() => result);
-    }
+    if (args.length < 3) return invocation.finish().then(() => result);
     return result;
   };
 
@@ -65,10 +62,10 @@ export function wrapHandler(original: UserFunction, starter: InvocationStarter, 
   return wrapped;
 }
 
-function wrapCallback(callback: Callback, invocation: Invocation): Callback {
+function wrapCallback(callback: Callback, lambdaContext: unknown, invocation: Invocation): Callback {
   return (error?: unknown, result?: unknown) => {
-    invocation.end(error);
-    invocation.beforeResponse().then(
+    const answersOnEmptyLoop = asLambdaContext(lambdaContext).callbackWaitsForEmptyEventLoop !== false;
+    invocation.finish(error, answersOnEmptyLoop).then(
       () => callback(error, result),
       () => callback(error, result),
     );

@@ -1,15 +1,16 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import type { ExportPolicy } from '../export/policy';
 import { invocationAttributes } from './attributes';
 import { coldStartTracker } from './coldstart';
-import { asLambdaContext, remainingTimeMs, stringField } from './lambda-context';
+import { asLambdaContext, remainingTimeMs, stringField, type LambdaContext } from './lambda-context';
 
 export interface InvocationTracerOptions {
   readonly tracer: Tracer;
   readonly functionName: string;
   readonly functionVersion: string;
   readonly initializationType: string;
-  /** The export policy's hook between the handler settling and the runtime posting its answer. */
-  readonly beforeResponse: (remainingMs: number) => Promise<void>;
+  /** Decides when the finished spans leave: before the answer, after it, or on a timer. */
+  readonly policy: ExportPolicy;
 }
 
 /**
@@ -22,23 +23,27 @@ export class Invocation {
   constructor(
     readonly span: Span,
     readonly context: Context,
-    private readonly lambdaContext: unknown,
-    private readonly beforeResponseHook: (remainingMs: number) => Promise<void>,
+    private readonly lambdaContext: LambdaContext,
+    private readonly policy: ExportPolicy,
   ) {}
 
-  /** Ends the span once; later calls (a callback after a rejection, say) are ignored. */
-  end(error?: unknown): void {
-    if (this.ended) return;
+  /**
+   * Ends the span and hands the invocation to the export policy, once; later calls (a callback
+   * after a rejection, say) resolve at once. The caller answers the runtime when this settles.
+   */
+  finish(error?: unknown, answersOnEmptyLoop = false): Promise<void> {
+    if (this.ended) return Promise.resolve();
     this.ended = true;
     if (error !== undefined && error !== null) {
       this.span.recordException(error instanceof Error ? error : String(error));
       this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
     }
     this.span.end();
-  }
-
-  beforeResponse(): Promise<void> {
-    return this.beforeResponseHook(remainingTimeMs(asLambdaContext(this.lambdaContext)));
+    return this.policy.onFinished({
+      requestId: stringField(this.lambdaContext.awsRequestId),
+      remainingMs: remainingTimeMs(this.lambdaContext),
+      answersOnEmptyLoop,
+    });
   }
 }
 
@@ -58,7 +63,7 @@ export class InvocationTracer {
       { kind: SpanKind.SERVER, attributes: invocationAttributes(ctx, this.takeColdStart(), functionVersion) },
       ROOT_CONTEXT,
     );
-    return new Invocation(span, trace.setSpan(ROOT_CONTEXT, span), lambdaContext, this.options.beforeResponse);
+    return new Invocation(span, trace.setSpan(ROOT_CONTEXT, span), ctx, this.options.policy);
   }
 }
 

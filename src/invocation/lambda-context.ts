@@ -5,6 +5,8 @@ export interface LambdaContext {
   readonly functionName?: unknown;
   readonly functionVersion?: unknown;
   readonly getRemainingTimeInMillis?: unknown;
+  /** 3.x only; true unless the function set it to false. */
+  readonly callbackWaitsForEmptyEventLoop?: unknown;
 }
 
 export function asLambdaContext(value: unknown): LambdaContext {

@@ -37,7 +37,12 @@ function flusherFor(endpoint: string) {
 }
 
 const servers: Server[] = [];
-afterAll(() => servers.forEach((server) => server.closeAllConnections() || server.close()));
+afterAll(() =>
+  servers.forEach((server) => {
+    server.closeAllConnections();
+    server.close();
+  }),
+);
 
 describe('Flusher', () => {
   it('posts the buffered spans as OTLP protobuf and empties the buffer', async () => {

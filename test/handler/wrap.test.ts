@@ -22,8 +22,11 @@ function setup(initializationType = 'on-demand') {
     functionName: 'fn',
     functionVersion: '$LATEST',
     initializationType,
-    beforeResponse: async (remainingMs) => {
-      order.push(`flush ${remainingMs}`);
+    policy: {
+      onFinished: async ({ remainingMs, answersOnEmptyLoop }) => {
+        order.push(`flush ${remainingMs}${answersOnEmptyLoop ? ' on empty loop' : ''}`);
+      },
+      shutdown: async () => {},
     },
   });
   return { starter, order };
@@ -110,7 +113,17 @@ describe('wrapHandler', () => {
       expect(returned).toBeUndefined();
     });
     expect(answer).toEqual({ error: null, result: 'via callback' });
-    expect(order).toEqual(['flush 2500', 'callback']);
+    expect(order).toEqual(['flush 2500 on empty loop', 'callback']);
+  });
+
+  it('tells the policy when a callback answer does not wait for an empty event loop', async () => {
+    const { starter, order } = setup();
+    const handler: UserFunction = (_event, ctx, callback) => {
+      (ctx as { callbackWaitsForEmptyEventLoop: boolean }).callbackWaitsForEmptyEventLoop = false;
+      (callback as (e: unknown, r: unknown) => void)(null, 1);
+    };
+    await new Promise((resolve) => wrapHandler(handler, starter, diag)({}, { ...lambdaContext('r1') }, resolve));
+    expect(order).toEqual(['flush 2500']);
   });
 
   it('makes the invocation span the active span inside the handler', async () => {

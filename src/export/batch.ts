@@ -1,0 +1,18 @@
+import type { ExportPolicy } from './policy';
+import type { Flusher } from './flusher';
+
+/**
+ * `batch`, for Lambda Managed Instances: the environment is never frozen and many invocations run
+ * at once, so spans leave on a timer, off every invocation's path. The timer is unref'd.
+ */
+export function batchPolicy(flusher: Flusher, intervalMs: number, flushTimeoutMs: number): ExportPolicy {
+  let running: Promise<void> | undefined;
+  const tick = (): void => {
+    running ??= flusher.flush(flushTimeoutMs).finally(() => (running = undefined));
+  };
+  setInterval(tick, intervalMs).unref();
+  return {
+    onFinished: () => Promise.resolve(),
+    shutdown: (budgetMs) => flusher.flush(budgetMs),
+  };
+}

@@ -1,0 +1,43 @@
+import type { Config } from '../config/load';
+import type { Diag } from '../diag';
+import { ExtensionClient } from '../extension/client';
+import { AfterResponsePolicy } from './after-response';
+import { batchPolicy } from './batch';
+import type { Flusher } from './flusher';
+import { syncPolicy, type ExportPolicy } from './policy';
+import { flushOnSigterm } from './shutdown';
+
+const REGISTER_TIMEOUT_MS = 1000;
+
+/**
+ * Resolves LAMBDA_OTEL_EXPORT_MODE into a running policy. Registration must finish before the
+ * runtime's first `/next`, which is why the preload awaits this at top level.
+ */
+export async function chooseExportPolicy(config: Config, flusher: Flusher, diag: Diag): Promise<ExportPolicy> {
+  const { exportMode: wanted, flushTimeoutMs, lambda } = config;
+  if (wanted === 'batch' || (wanted === 'auto' && lambda.maxConcurrency !== undefined)) {
+    diag.debug('export mode: batch');
+    const policy = batchPolicy(flusher, config.batchIntervalMs, flushTimeoutMs);
+    flushOnSigterm(policy, diag);
+    return policy;
+  }
+  if (wanted === 'sync') {
+    diag.debug('export mode: sync');
+    return syncPolicy(flusher, flushTimeoutMs);
+  }
+  const fallBack = (reason: string): ExportPolicy => {
+    const message = `export mode: sync, because the extension could not register (${reason})`;
+    if (wanted === 'after-response') diag.warn(message);
+    else diag.debug(message);
+    return syncPolicy(flusher, flushTimeoutMs);
+  };
+  if (lambda.runtimeApi === undefined) return fallBack('AWS_LAMBDA_RUNTIME_API is not set');
+  const client = new ExtensionClient(lambda.runtimeApi);
+  const registration = await client.register(REGISTER_TIMEOUT_MS);
+  if (!registration.ok) return fallBack(registration.reason);
+  diag.debug('export mode: after-response');
+  const policy = new AfterResponsePolicy(flusher, client, registration.id, flushTimeoutMs, diag);
+  policy.start();
+  flushOnSigterm(policy, diag);
+  return policy;
+}

@@ -5,9 +5,17 @@ import type { SpanSink } from './sink';
 /**
  * Moves whatever the buffer holds to the sink, within a time bound. Failures are reported once
  * per distinct reason and the spans are dropped: the function must never notice the backend.
+ * After a failure the next flushes back off (doubling, up to a minute), so a dead backend does
+ * not cost every invocation the full bound.
  */
+const FIRST_BACKOFF_MS = 2_000;
+const MAX_BACKOFF_MS = 60_000;
+
 export class Flusher {
   private sink: Promise<SpanSink> | undefined;
+  /** After a failed export, flushes wait until then (spans stay buffered, within its limit). */
+  private pausedUntil = 0;
+  private backoffMs = FIRST_BACKOFF_MS;
 
   constructor(
     private readonly buffer: SpanBuffer,
@@ -17,17 +25,20 @@ export class Flusher {
   ) {}
 
   async flush(timeoutMs: number): Promise<void> {
+    const started = Date.now();
+    if (started < this.pausedUntil) return;
     const { spans, dropped } = this.buffer.take();
     if (dropped > 0) {
       this.diag.once('buffer-full', 'warn', `span buffer full: ${dropped} spans dropped (reported once)`);
     }
     if (spans.length === 0) return;
-    const started = Date.now();
     try {
       this.sink ??= this.openSink();
       const sink = await this.sink;
       const result = await sink.send(spans, Math.max(1, timeoutMs - (Date.now() - started)));
       if (!result.ok) {
+        this.pausedUntil = Date.now() + this.backoffMs;
+        this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
         this.diag.once(
           `export:${result.reason}`,
           'warn',
@@ -35,6 +46,7 @@ export class Flusher {
             'Further failures for the same reason are not reported.',
         );
       } else {
+        this.backoffMs = FIRST_BACKOFF_MS;
         this.diag.debug(`exported ${spans.length} spans in ${Date.now() - started} ms`);
       }
     } catch (error) {

@@ -10,6 +10,8 @@ export interface PostRequest {
 
 type HttpModule = typeof import('node:http');
 
+const STALE_SOCKET_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
 interface Client {
   readonly http: HttpModule;
   readonly agent: Agent;
@@ -23,11 +25,24 @@ interface Client {
 export class HttpTransport {
   private client: Client | undefined;
 
-  post(request: PostRequest): Promise<SendResult> {
+  /**
+   * A keep-alive socket can die while the environment is frozen (the backend closes idle
+   * connections); the first write after the thaw then fails. Such a failure on a reused socket
+   * gets one retry on a fresh one, inside the same timeout.
+   */
+  async post(request: PostRequest): Promise<SendResult> {
+    const started = Date.now();
+    const first = await this.attempt(request);
+    if (first.ok || !first.staleSocket) return first;
+    const left = request.timeoutMs - (Date.now() - started);
+    return left > 0 ? this.attempt({ ...request, timeoutMs: left }) : first;
+  }
+
+  private attempt(request: PostRequest): Promise<SendResult & { staleSocket?: boolean }> {
     const { http, agent } = this.getClient(request.url);
-    return new Promise<SendResult>((resolve) => {
+    return new Promise((resolve) => {
       let settled = false;
-      const finish = (result: SendResult): void => {
+      const finish = (result: SendResult & { staleSocket?: boolean }): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -54,7 +69,13 @@ export class HttpTransport {
         req.destroy();
       }, request.timeoutMs);
       timer.unref();
-      req.on('error', (error: NodeJS.ErrnoException) => finish({ ok: false, reason: error.code ?? error.message }));
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        finish({
+          ok: false,
+          reason: error.code ?? error.message,
+          staleSocket: req.reusedSocket && STALE_SOCKET_ERRORS.has(error.code ?? ''),
+        }),
+      );
       req.end(request.body);
     });
   }

@@ -7,17 +7,24 @@ import { Flusher } from '../../src/export/flusher';
 import { destinationOf, sinkOpener } from '../../src/export/open-sink';
 import { SpanBuffer } from '../../src/export/span-buffer';
 
-type Behaviour = 'ok' | 'fail' | 'hang';
+/** `reset-reused`: kills a kept-alive connection on its second request, as a stale socket fails after a freeze. */
+type Behaviour = 'ok' | 'fail' | 'hang' | 'reset-reused';
 
 async function backend(behaviour: Behaviour): Promise<{ server: Server; url: string; bodies: Buffer[] }> {
   const bodies: Buffer[] = [];
+  const served = new WeakSet<object>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      if (behaviour === 'reset-reused' && served.has(req.socket)) {
+        req.socket.resetAndDestroy();
+        return;
+      }
+      served.add(req.socket);
       bodies.push(Buffer.concat(chunks));
       if (behaviour === 'hang') return;
-      res.writeHead(behaviour === 'ok' ? 200 : 503).end();
+      res.writeHead(behaviour === 'fail' ? 503 : 200).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -57,10 +64,10 @@ describe('Flusher', () => {
     expect(lines).toEqual([]);
   });
 
-  it('gives up on a hanging backend at the bound, with one diagnostic line for repeated failures', async () => {
-    const { server, url } = await backend('hang');
+  it('gives up on a hanging backend at the bound, says so once, and backs off', async () => {
+    const { server, url, bodies } = await backend('hang');
     servers.push(server);
-    const { flusher, endSpans, lines } = flusherFor(url);
+    const { flusher, buffer, endSpans, lines } = flusherFor(url);
     for (let i = 0; i < 3; i++) {
       endSpans(1);
       const started = Date.now();
@@ -69,6 +76,21 @@ describe('Flusher', () => {
     }
     expect(lines).toEqual([expect.stringContaining('no answer within 150 ms')]);
     expect(lines[0]).toContain('1 spans dropped');
+    // Backing off: no new request, the later spans wait in the buffer for the next attempt.
+    expect(bodies).toHaveLength(1);
+    expect(buffer.size).toBe(2);
+  });
+
+  it('retries once on a fresh connection when a kept-alive one went stale', async () => {
+    const { server, url, bodies } = await backend('reset-reused');
+    servers.push(server);
+    const { flusher, endSpans, lines } = flusherFor(url);
+    endSpans(1);
+    await flusher.flush(1000);
+    endSpans(1);
+    await flusher.flush(1000);
+    expect(bodies).toHaveLength(2);
+    expect(lines).toEqual([]);
   });
 
   it('reports a refused connection and an error status once each, never throwing', async () => {

@@ -10,6 +10,7 @@ import { createDiag, describeError } from './diag';
 import { redirectHandler } from './handler/redirect';
 import { parseHandler } from './handler/resolve';
 import { chooseExportPolicy } from './export/choose';
+import { enableInstrumentations } from './instrumentations/enable';
 import { InvocationTracer } from './invocation/invocation-tracer';
 import { setupTracing } from './tracer/setup';
 
@@ -35,6 +36,11 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     return;
   }
   const tracing = setupTracing(config, diag);
+  try {
+    await enableInstrumentations(config, tracing.provider);
+  } catch (error) {
+    diag.error(`client instrumentations are off: ${describeError(error)}`);
+  }
   const starter = new InvocationTracer({
     tracer: tracing.tracer,
     functionName: config.lambda.functionName,

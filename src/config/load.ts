@@ -23,6 +23,7 @@ export const SAMPLERS = [
 ] as const;
 export const PROPAGATORS = ['tracecontext', 'baggage', 'none'] as const;
 export const EXPORT_MODES = ['auto', 'after-response', 'sync', 'batch'] as const;
+export const INSTRUMENTATIONS = ['aws-sdk', 'http', 'undici'] as const;
 export const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
 
 export type TracesExporter = (typeof TRACES_EXPORTERS)[number];
@@ -32,6 +33,7 @@ export type SamplerName = (typeof SAMPLERS)[number];
 export type PropagatorName = (typeof PROPAGATORS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type ExportMode = (typeof EXPORT_MODES)[number];
+export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
 
 export interface OtlpConfig {
   readonly url: string;
@@ -68,6 +70,7 @@ export interface Config {
   readonly propagators: readonly PropagatorName[];
   readonly flushTimeoutMs: number;
   readonly exportMode: ExportMode;
+  readonly instrumentations: readonly InstrumentationName[];
   readonly batchIntervalMs: number;
   readonly lambda: LambdaInfo;
 }
@@ -165,6 +168,7 @@ export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
       DEFAULT_FLUSH_TIMEOUT_MS,
       warn,
     ),
+    instrumentations: chooseInstrumentations(setting, warn),
     exportMode: parseChoice('LAMBDA_OTEL_EXPORT_MODE', setting('LAMBDA_OTEL_EXPORT_MODE'), EXPORT_MODES, 'auto', warn),
     batchIntervalMs: parseMillis(
       'OTEL_BSP_SCHEDULE_DELAY',
@@ -193,6 +197,27 @@ function baseUrl(setting: (name: SettingName) => string | undefined, warn: Warn)
     warn,
   );
   return base.replace(/\/+$/, '') + TRACES_PATH;
+}
+
+function chooseInstrumentations(
+  setting: (name: SettingName) => string | undefined,
+  warn: Warn,
+): readonly InstrumentationName[] {
+  const enabled = parseList(
+    'OTEL_NODE_ENABLED_INSTRUMENTATIONS',
+    setting('OTEL_NODE_ENABLED_INSTRUMENTATIONS'),
+    INSTRUMENTATIONS,
+    INSTRUMENTATIONS,
+    warn,
+  );
+  const disabled = parseList(
+    'OTEL_NODE_DISABLED_INSTRUMENTATIONS',
+    setting('OTEL_NODE_DISABLED_INSTRUMENTATIONS'),
+    INSTRUMENTATIONS,
+    [],
+    warn,
+  );
+  return enabled.filter((name) => !disabled.includes(name));
 }
 
 function positiveInt(raw: string | undefined): number | undefined {

@@ -81,6 +81,14 @@ export const SETTINGS = {
     default: 'info',
     doc: 'Level of the layer\'s own diagnostics on stderr: `none`, `error`, `warn`, `info`, `debug`, `verbose`, `all`.',
   },
+  OTEL_NODE_ENABLED_INSTRUMENTATIONS: {
+    default: 'aws-sdk,http,undici',
+    doc: 'Comma-separated client instrumentations to load: `aws-sdk`, `http` (node:http/https), `undici` (global `fetch`). Only these are loaded.',
+  },
+  OTEL_NODE_DISABLED_INSTRUMENTATIONS: {
+    default: '(none)',
+    doc: 'Comma-separated instrumentations to leave out; applied after `OTEL_NODE_ENABLED_INSTRUMENTATIONS`.',
+  },
   OTEL_BSP_SCHEDULE_DELAY: {
     default: '5000',
     doc: 'In `batch` export mode: milliseconds between two exports.',

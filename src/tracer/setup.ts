@@ -1,4 +1,4 @@
-import { diag as otelDiag, DiagLogLevel, type Tracer } from '@opentelemetry/api';
+import { diag as otelDiag, DiagLogLevel, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Config } from '../config/load';
@@ -14,6 +14,7 @@ const MAX_BUFFERED_SPANS = 2048;
 const TRACER_NAME = 'lambda-otel-preload';
 
 export interface Tracing {
+  readonly provider: TracerProvider;
   readonly tracer: Tracer;
   readonly flusher: Flusher;
 }
@@ -29,7 +30,7 @@ export function setupTracing(config: Config, diag: Diag): Tracing {
   });
   provider.register({ propagator: createPropagator(config.propagators) });
   const flusher = new Flusher(buffer, sinkOpener(config), destinationOf(config), diag);
-  return { tracer: provider.getTracer(TRACER_NAME), flusher };
+  return { provider, tracer: provider.getTracer(TRACER_NAME), flusher };
 }
 
 /** OpenTelemetry's own warnings and errors reach the user through our one prefixed logger. */

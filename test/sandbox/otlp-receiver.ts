@@ -1,0 +1,205 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync, inflateSync } from 'node:zlib';
+import { nowMs } from './clock';
+import { decodeTraceRequest, type ReceivedSpan } from './otlp-decode';
+
+export type { ReceivedSpan } from './otlp-decode';
+
+/** How the receiver answers; settable at any time with setBehaviour(). */
+export interface ReceiverBehaviour {
+  /** Answer only after this many ms. */
+  readonly delayMs?: number;
+  /** HTTP status to answer (default 200). Spans are recorded only when it is 2xx. */
+  readonly status?: number;
+  /** Never answer (the request stays open until close()). Spans are not recorded. */
+  readonly hang?: boolean;
+}
+
+export interface ReceivedRequest {
+  readonly path: string;
+  /** When the body had fully arrived (nowMs() clock, the same as Sandbox timings). */
+  readonly receivedAt: number;
+  /** When the request headers arrived. */
+  readonly startedAt: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly contentType: string;
+  readonly contentEncoding: string;
+  readonly bodyBytes: number;
+  readonly spanCount: number;
+  /** Whether its spans were recorded (2xx and not hanging). */
+  readonly accepted: boolean;
+  /** A body that could not be decoded. */
+  readonly error?: string;
+}
+
+/**
+ * An OTLP/HTTP trace receiver on 127.0.0.1: POST /v1/traces with application/x-protobuf or
+ * application/json, optionally gzip-encoded, decoded with the opentelemetry-proto schema.
+ */
+export class OtlpReceiver {
+  private behaviour: ReceiverBehaviour = {};
+  private received: ReceivedSpan[] = [];
+  private log: ReceivedRequest[] = [];
+  private readonly listeners = new Set<() => void>();
+  private readonly hanging = new Set<ServerResponse>();
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static async start(behaviour: ReceiverBehaviour = {}): Promise<OtlpReceiver> {
+    const server = createServer();
+    server.keepAliveTimeout = 0;
+    server.requestTimeout = 0;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const receiver = new OtlpReceiver(server, (server.address() as AddressInfo).port);
+    receiver.behaviour = behaviour;
+    server.on('request', (req, res) => receiver.handle(req, res));
+    return receiver;
+  }
+
+  /** Base URL, e.g. http://127.0.0.1:1234 (for OTEL_EXPORTER_OTLP_ENDPOINT). */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Full traces URL (for OTEL_EXPORTER_OTLP_TRACES_ENDPOINT). */
+  get tracesUrl(): string {
+    return `${this.url}/v1/traces`;
+  }
+
+  setBehaviour(behaviour: ReceiverBehaviour): void {
+    this.behaviour = behaviour;
+  }
+
+  spans(): ReceivedSpan[] {
+    return [...this.received];
+  }
+
+  requests(): ReceivedRequest[] {
+    return [...this.log];
+  }
+
+  /** Forgets spans and requests (not the behaviour). */
+  reset(): void {
+    this.received = [];
+    this.log = [];
+  }
+
+  /** Resolves with all spans once at least `count` arrived; rejects after timeoutMs. */
+  waitForSpans(count: number, timeoutMs = 5000): Promise<ReceivedSpan[]> {
+    return this.waitFor(() => this.received.length >= count, timeoutMs, () => `${count} spans (got ${this.received.length})`).then(() =>
+      this.spans(),
+    );
+  }
+
+  /** Resolves once at least `count` requests arrived (accepted or not). */
+  waitForRequests(count: number, timeoutMs = 5000): Promise<ReceivedRequest[]> {
+    return this.waitFor(() => this.log.length >= count, timeoutMs, () => `${count} requests (got ${this.log.length})`).then(() =>
+      this.requests(),
+    );
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private waitFor(predicate: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.listeners.delete(check);
+        reject(new Error(`OTLP receiver: timed out after ${timeoutMs} ms waiting for ${what()}`));
+      }, timeoutMs);
+      const check = (): void => {
+        if (!predicate()) return;
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        resolve();
+      };
+      this.listeners.add(check);
+    });
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const startedAt = nowMs();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const receivedAt = nowMs();
+      const behaviour = this.behaviour;
+      const body = Buffer.concat(chunks);
+      const contentType = (headerString(req.headers['content-type']) ?? '').split(';')[0].trim().toLowerCase();
+      const contentEncoding = (headerString(req.headers['content-encoding']) ?? '').trim().toLowerCase();
+      const path = (req.url ?? '').split('?')[0];
+      const status = behaviour.status ?? 200;
+      const accepted = !behaviour.hang && status >= 200 && status < 300;
+      let spans: ReceivedSpan[] = [];
+      let error: string | undefined;
+      if (req.method !== 'POST') {
+        error = `method ${req.method ?? ''} not allowed`;
+      } else if (path === '/v1/traces') {
+        try {
+          spans = decodeTraceRequest(decompress(body, contentEncoding), contentType);
+        } catch (e) {
+          error = e instanceof Error ? e.message : String(e);
+        }
+      }
+      this.log.push({
+        path,
+        receivedAt,
+        startedAt,
+        headers: req.headers,
+        contentType,
+        contentEncoding,
+        bodyBytes: body.length,
+        spanCount: spans.length,
+        accepted: accepted && error === undefined,
+        error,
+      });
+      if (accepted && error === undefined) this.received.push(...spans);
+      for (const listener of [...this.listeners]) listener();
+
+      if (error !== undefined) return answer(res, 400, contentType, error);
+      if (behaviour.hang) {
+        this.hanging.add(res);
+        res.on('close', () => this.hanging.delete(res));
+        return;
+      }
+      const reply = (): void => answer(res, status, contentType, undefined);
+      if (behaviour.delayMs !== undefined && behaviour.delayMs > 0) setTimeout(reply, behaviour.delayMs);
+      else reply();
+    });
+  }
+}
+
+function headerString(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function decompress(body: Buffer, encoding: string): Buffer {
+  if (encoding === '' || encoding === 'identity') return body;
+  if (encoding === 'gzip') return gunzipSync(body);
+  if (encoding === 'deflate') return inflateSync(body);
+  throw new Error(`unsupported Content-Encoding ${encoding}`);
+}
+
+function answer(res: ServerResponse, status: number, contentType: string, error: string | undefined): void {
+  if (res.destroyed || res.headersSent) return;
+  // An empty ExportTraceServiceResponse: zero bytes in protobuf, {} in JSON.
+  const json = contentType === 'application/json';
+  const body = error !== undefined ? JSON.stringify({ code: 3, message: error }) : json ? '{}' : '';
+  res.writeHead(status, {
+    'Content-Type': error !== undefined || json ? 'application/json' : 'application/x-protobuf',
+    'Content-Length': String(Buffer.byteLength(body)),
+  });
+  res.end(body);
+}

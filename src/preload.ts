@@ -43,6 +43,10 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
   }
   const starter = new InvocationTracer({
     tracer: tracing.tracer,
+    propagator: tracing.propagator,
+    xrayContext: config.xrayContext,
+    captureUrlQuery: config.captureUrlQuery,
+    traceHeaderFromEnv: () => process.env._X_AMZN_TRACE_ID,
     functionName: config.lambda.functionName,
     functionVersion: config.lambda.functionVersion,
     initializationType: config.lambda.initializationType,

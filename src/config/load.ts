@@ -21,7 +21,8 @@ export const SAMPLERS = [
   'parentbased_always_off',
   'parentbased_traceidratio',
 ] as const;
-export const PROPAGATORS = ['tracecontext', 'baggage', 'none'] as const;
+export const PROPAGATORS = ['tracecontext', 'baggage', 'xray', 'none'] as const;
+export const XRAY_CONTEXTS = ['parent', 'link', 'off'] as const;
 export const EXPORT_MODES = ['auto', 'after-response', 'sync', 'batch'] as const;
 export const INSTRUMENTATIONS = ['aws-sdk', 'http', 'undici'] as const;
 export const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
@@ -33,6 +34,7 @@ export type SamplerName = (typeof SAMPLERS)[number];
 export type PropagatorName = (typeof PROPAGATORS)[number];
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type ExportMode = (typeof EXPORT_MODES)[number];
+export type XrayContext = (typeof XRAY_CONTEXTS)[number];
 export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
 
 export interface OtlpConfig {
@@ -68,6 +70,8 @@ export interface Config {
   readonly otlp: OtlpConfig;
   readonly sampler: { readonly name: SamplerName; readonly ratio: number };
   readonly propagators: readonly PropagatorName[];
+  readonly xrayContext: XrayContext;
+  readonly captureUrlQuery: boolean;
   readonly flushTimeoutMs: number;
   readonly exportMode: ExportMode;
   readonly instrumentations: readonly InstrumentationName[];
@@ -162,6 +166,13 @@ export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
       ratio: parseRatio('OTEL_TRACES_SAMPLER_ARG', setting('OTEL_TRACES_SAMPLER_ARG'), 1, warn),
     },
     propagators: propagators.includes('none') ? [] : propagators,
+    xrayContext: parseChoice('LAMBDA_OTEL_XRAY_CONTEXT', setting('LAMBDA_OTEL_XRAY_CONTEXT'), XRAY_CONTEXTS, 'link', warn),
+    captureUrlQuery: parseBoolean(
+      'LAMBDA_OTEL_CAPTURE_URL_QUERY',
+      setting('LAMBDA_OTEL_CAPTURE_URL_QUERY'),
+      false,
+      warn,
+    ),
     flushTimeoutMs: parseMillis(
       'LAMBDA_OTEL_FLUSH_TIMEOUT_MS',
       setting('LAMBDA_OTEL_FLUSH_TIMEOUT_MS'),

@@ -75,7 +75,7 @@ export const SETTINGS = {
   },
   OTEL_PROPAGATORS: {
     default: 'tracecontext,baggage',
-    doc: 'Comma-separated: `tracecontext`, `baggage`, `none`.',
+    doc: 'Comma-separated: `tracecontext`, `baggage`, `xray`, `none`. Used to read incoming HTTP headers and message attributes, and to write outgoing requests.',
   },
   OTEL_LOG_LEVEL: {
     default: 'info',
@@ -92,6 +92,14 @@ export const SETTINGS = {
   OTEL_BSP_SCHEDULE_DELAY: {
     default: '5000',
     doc: 'In `batch` export mode: milliseconds between two exports.',
+  },
+  LAMBDA_OTEL_XRAY_CONTEXT: {
+    default: 'link',
+    doc: 'What the Lambda X-Ray trace header (`_X_AMZN_TRACE_ID`) becomes: `parent` of the invocation span when no W3C parent came with the event (the X-Ray sampling decision is then followed), a span `link` (only when sampled), or `off`.',
+  },
+  LAMBDA_OTEL_CAPTURE_URL_QUERY: {
+    default: 'false',
+    doc: '`true` records `url.query` of HTTP-triggered invocations (query strings may carry secrets).',
   },
   LAMBDA_OTEL_EXPORT_MODE: {
     default: 'auto',

@@ -31,17 +31,17 @@ export function wrapHandler(original: UserFunction, starter: InvocationStarter, 
     try {
       result = otelContext.with(invocation.context, () => original.apply(this, args));
     } catch (error) {
-      void invocation.finish(error);
+      void invocation.finish({ error });
       throw error;
     }
     if (isThenable(result)) {
       return result.then(
         async (value) => {
-          await invocation.finish();
+          await invocation.finish({ result: value });
           return value;
         },
         async (error: unknown) => {
-          await invocation.finish(error);
+          await invocation.finish({ error });
           throw error;
         },
       );
@@ -51,10 +51,10 @@ export function wrapHandler(original: UserFunction, starter: InvocationStarter, 
     // the invocation; a streaming handler that returns no promise is an error the runtime must
     // still see.
     if (streaming) {
-      void invocation.finish();
+      void invocation.finish({ result });
       return result;
     }
-    if (args.length < 3) return invocation.finish().then(() => result);
+    if (args.length < 3) return invocation.finish({ result }).then(() => result);
     return result;
   };
 
@@ -65,7 +65,7 @@ export function wrapHandler(original: UserFunction, starter: InvocationStarter, 
 function wrapCallback(callback: Callback, lambdaContext: unknown, invocation: Invocation): Callback {
   return (error?: unknown, result?: unknown) => {
     const answersOnEmptyLoop = asLambdaContext(lambdaContext).callbackWaitsForEmptyEventLoop !== false;
-    invocation.finish(error, answersOnEmptyLoop).then(
+    invocation.finish({ error, result }, answersOnEmptyLoop).then(
       () => callback(error, result),
       () => callback(error, result),
     );

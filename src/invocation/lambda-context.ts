@@ -5,6 +5,8 @@ export interface LambdaContext {
   readonly functionName?: unknown;
   readonly functionVersion?: unknown;
   readonly getRemainingTimeInMillis?: unknown;
+  /** 4.x only; the 3.x runtime sets `_X_AMZN_TRACE_ID` instead. */
+  readonly xRayTraceId?: unknown;
   /** 3.x only; true unless the function set it to false. */
   readonly callbackWaitsForEmptyEventLoop?: unknown;
 }

@@ -1,4 +1,4 @@
-import { diag as otelDiag, DiagLogLevel, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { diag as otelDiag, DiagLogLevel, type TextMapPropagator, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Config } from '../config/load';
@@ -16,6 +16,7 @@ const TRACER_NAME = 'lambda-otel-preload';
 export interface Tracing {
   readonly provider: TracerProvider;
   readonly tracer: Tracer;
+  readonly propagator: TextMapPropagator;
   readonly flusher: Flusher;
 }
 
@@ -28,9 +29,10 @@ export function setupTracing(config: Config, diag: Diag): Tracing {
     sampler: createSampler(config.sampler),
     spanProcessors: [buffer],
   });
-  provider.register({ propagator: createPropagator(config.propagators) });
+  const propagator = createPropagator(config.propagators);
+  provider.register({ propagator });
   const flusher = new Flusher(buffer, sinkOpener(config), destinationOf(config), diag);
-  return { provider, tracer: provider.getTracer(TRACER_NAME), flusher };
+  return { provider, tracer: provider.getTracer(TRACER_NAME), propagator, flusher };
 }
 
 /** OpenTelemetry's own warnings and errors reach the user through our one prefixed logger. */

@@ -27,7 +27,7 @@ const apiGatewayEvent = (id: string) => ({
 });
 
 async function main(): Promise<void> {
-  const inventory = createServer((req, res) => {
+  const inventory = createServer((_req, res) => {
     setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"count":3}'), 15);
   });
   await new Promise<void>((resolve) => inventory.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,6 @@
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createDiag } from '../../src/diag';
 import type { UserFunction } from '../../src/handler/load';
@@ -19,6 +20,10 @@ function setup(initializationType = 'on-demand') {
   const order: string[] = [];
   const starter = new InvocationTracer({
     tracer: provider.getTracer('test'),
+    propagator: new W3CTraceContextPropagator(),
+    xrayContext: 'link',
+    captureUrlQuery: false,
+    traceHeaderFromEnv: () => undefined,
     functionName: 'fn',
     functionVersion: '$LATEST',
     initializationType,

@@ -22,13 +22,15 @@ export interface Tracing {
 
 /** Builds the provider from Config and registers it globally, with the context manager and propagator. */
 export function setupTracing(config: Config, diag: Diag): Tracing {
-  routeOtelDiagnostics(diag);
   const buffer = new SpanBuffer(MAX_BUFFERED_SPANS);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes(resourceAttributes(config)),
     sampler: createSampler(config.sampler),
     spanProcessors: [buffer],
   });
+  // Routed only now: the SDK's constructor re-reads OTEL_TRACES_SAMPLER* from the environment and
+  // would report a malformed value a second time, after config/ already did.
+  routeOtelDiagnostics(diag);
   const propagator = createPropagator(config.propagators);
   provider.register({ propagator });
   const flusher = new Flusher(buffer, sinkOpener(config), destinationOf(config), diag);

@@ -105,6 +105,14 @@ export class OtlpReceiver {
     );
   }
 
+  /**
+   * Drops kept-alive connections as a backend's idle timeout would. Done while the function is
+   * frozen, it leaves the exporter holding a socket that is dead when the function thaws.
+   */
+  dropIdleConnections(): void {
+    this.server.closeIdleConnections();
+  }
+
   async close(): Promise<void> {
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();

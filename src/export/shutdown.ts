@@ -6,15 +6,20 @@ import type { ExportPolicy } from './policy';
  * We flush within a budget well inside that and let the kill end the process: calling
  * `process.exit()` there hangs while the runtime's native thread sits in `/next`. Other SIGTERM
  * listeners (the user's) run as before, since every listener is called.
+ *
+ * The flush waits for the next timers phase: the user's own SIGTERM listeners (registered after
+ * ours) and timers that fell due while the environment was frozen get to end their spans first.
  */
 export const SHUTDOWN_BUDGET_MS = 300;
 
 export function flushOnSigterm(policy: ExportPolicy, diag: Diag): void {
   process.once('SIGTERM', () => {
     const started = Date.now();
-    policy.shutdown(SHUTDOWN_BUDGET_MS).then(
-      () => diag.debug(`shutdown flush took ${Date.now() - started} ms`),
-      () => undefined,
-    );
+    setTimeout(() => {
+      policy.shutdown(SHUTDOWN_BUDGET_MS).then(
+        () => diag.debug(`shutdown flush took ${Date.now() - started} ms`),
+        () => undefined,
+      );
+    }, 0);
   });
 }

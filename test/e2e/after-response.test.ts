@@ -2,44 +2,22 @@
  * Issue #3: spans leave after the caller has its answer, inside the runtime process, through the
  * internal-extension window, and nothing the export does changes when or what the function answers.
  */
-import { mkdirSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
-import { OtlpReceiver } from '../sandbox/otlp-receiver';
-import { runtimes, Sandbox, type SandboxOptions } from '../sandbox/sandbox';
+import { runtimes, Sandbox } from '../sandbox/sandbox';
 import { makeTaskRoot } from '../sandbox/task-root';
-import { LAYER_WRAPPER } from './layer';
-
-const ECHO = { 'index.js': 'exports.handler = async (event) => ({ echo: event });' };
-
-async function run<T>(options: Omit<SandboxOptions, 'wrapper'>, fn: (sandbox: Sandbox) => Promise<T>): Promise<T> {
-  const sandbox = await Sandbox.start({ ...options, wrapper: LAYER_WRAPPER });
-  try {
-    return await fn(sandbox);
-  } finally {
-    await sandbox.shutdown();
-  }
-}
+import { ECHO_FUNCTION as ECHO, LAYER_WRAPPER, linkOtelApi, useReceiver, withLayer as run } from './layer';
 
 describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
-  let receiver: OtlpReceiver;
-  beforeAll(async () => {
-    receiver = await OtlpReceiver.start();
-  });
-  afterAll(() => receiver.close());
-  beforeEach(() => {
-    receiver.reset();
-    receiver.setBehaviour({});
-  });
+  const receiver = useReceiver();
 
   it('registers as an internal extension and exports only after the caller has its answer', async () => {
-    receiver.setBehaviour({ delayMs: 50 });
-    await run({ runtime, taskRoot: makeTaskRoot(ECHO), handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } }, async (sandbox) => {
+    receiver().setBehaviour({ delayMs: 50 });
+    await run({ runtime, taskRoot: makeTaskRoot(ECHO), handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } }, async (sandbox) => {
       expect(sandbox.extensions.map((e) => ({ name: e.name, events: e.events }))).toEqual([
         { name: 'lambda-otel-preload', events: ['INVOKE'] },
       ]);
       for (let n = 0; n < 3; n++) {
         const result = await sandbox.invoke({ n });
-        const request = (await receiver.waitForRequests(n + 1)).at(-1);
+        const request = (await receiver().waitForRequests(n + 1)).at(-1);
         const { responseAt, frozenAt } = result.timing;
         expect(result.kind).toBe('success');
         // The receiver sees the spans only after the response arrived...
@@ -53,10 +31,10 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it('in sync mode exports before the answer instead', async () => {
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, LAMBDA_OTEL_EXPORT_MODE: 'sync' };
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url, LAMBDA_OTEL_EXPORT_MODE: 'sync' };
     await run({ runtime, taskRoot: makeTaskRoot(ECHO), handler: 'index.handler', env }, async (sandbox) => {
       const result = await sandbox.invoke({});
-      const [request] = await receiver.waitForRequests(1);
+      const [request] = await receiver().waitForRequests(1);
       expect(request.receivedAt).toBeLessThanOrEqual(result.timing.responseAt ?? -Infinity);
       expect(sandbox.extensions).toHaveLength(0);
     });
@@ -64,7 +42,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
 
   it('loses no span over 100 invocations with freezes in between', async () => {
     const requestIds = await run(
-      { runtime, taskRoot: makeTaskRoot(ECHO), handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } },
+      { runtime, taskRoot: makeTaskRoot(ECHO), handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } },
       async (sandbox) => {
         const ids: string[] = [];
         for (let n = 0; n < 100; n++) {
@@ -75,12 +53,12 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
         return ids;
       },
     );
-    const spans = await receiver.waitForSpans(100);
+    const spans = await receiver().waitForSpans(100);
     expect(spans.map((s) => s.attributes['faas.invocation_id']).sort()).toEqual([...requestIds].sort());
   });
 
   it('flushes spans still open at the freeze when SIGTERM comes, and the function\'s own SIGTERM listener runs', async () => {
-    const taskRoot = makeTaskRoot({
+    const taskRoot = linkOtelApi(makeTaskRoot({
       'index.js': `
 const { trace } = require('@opentelemetry/api');
 process.on('SIGTERM', () => { trace.getTracer('app').startSpan('user-sigterm-listener').end(); console.log('user listener ran'); });
@@ -88,48 +66,42 @@ exports.handler = async () => {
   setTimeout(() => trace.getTracer('app').startSpan('late-background-work').end(), 200);
   return 'ok';
 };`,
-    });
-    mkdirSync(join(taskRoot, 'node_modules', '@opentelemetry'), { recursive: true });
-    symlinkSync(join(__dirname, '..', '..', 'node_modules', '@opentelemetry', 'api'), join(taskRoot, 'node_modules', '@opentelemetry', 'api'));
-    const sandbox = await Sandbox.start({ runtime, taskRoot, handler: 'index.handler', wrapper: LAYER_WRAPPER, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
+    }));
+    const sandbox = await Sandbox.start({ runtime, taskRoot, handler: 'index.handler', wrapper: LAYER_WRAPPER, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } });
     expect((await sandbox.invoke({})).kind).toBe('success');
-    await receiver.waitForSpans(1);
+    await receiver().waitForSpans(1);
     // The environment sits frozen past the timer's due time, as it would before a shutdown.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const shutdown = await sandbox.shutdown();
     expect(shutdown.sigtermSent).toBe(true);
-    const names = (await receiver.waitForSpans(3, 2000)).map((s) => s.name).sort();
+    const names = (await receiver().waitForSpans(3, 2000)).map((s) => s.name).sort();
     expect(names).toEqual(['late-background-work', 'test-fn', 'user-sigterm-listener']);
     expect(sandbox.logs()).toContain('user listener ran');
   });
 
   it('reconnects when the kept-alive connection to the backend died during a freeze', async () => {
-    await run({ runtime, taskRoot: makeTaskRoot(ECHO), handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } }, async (sandbox) => {
+    await run({ runtime, taskRoot: makeTaskRoot(ECHO), handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } }, async (sandbox) => {
       for (let n = 0; n < 3; n++) {
         expect((await sandbox.invoke({ n })).kind).toBe('success');
-        await receiver.waitForSpans(n + 1);
+        await receiver().waitForSpans(n + 1);
         // The function is frozen now; the backend drops the idle connection, as one does after a long pause.
-        receiver.dropIdleConnections();
+        receiver().dropIdleConnections();
       }
       expect(sandbox.logs()).not.toContain('[lambda-otel-preload]');
     });
-    expect(receiver.spans()).toHaveLength(3);
+    expect(receiver().spans()).toHaveLength(3);
   });
 });
 
 describe('nodejs22.x callback handlers', () => {
-  let receiver: OtlpReceiver;
-  beforeAll(async () => {
-    receiver = await OtlpReceiver.start();
-  });
-  afterAll(() => receiver.close());
+  const receiver = useReceiver();
 
   it.each([
     ['answers at once', 'callback(null, { done: true });', 0],
     ['waits for its pending timer, as without the layer', 'setTimeout(() => {}, 150); callback(null, { done: true });', 150],
   ])('a callback handler that %s still answers', async (_name, body, minimumMs) => {
     const taskRoot = makeTaskRoot({ 'index.js': `exports.handler = (event, context, callback) => { ${body} };` });
-    const timings = await run({ runtime: 'nodejs22.x', taskRoot, handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } }, async (sandbox) => {
+    const timings = await run({ runtime: 'nodejs22.x', taskRoot, handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } }, async (sandbox) => {
       const results = [await sandbox.invoke({}), await sandbox.invoke({})];
       for (const result of results) expect(result).toMatchObject({ kind: 'success', payload: { done: true } });
       return results.map((r) => (r.timing.responseAt ?? Infinity) - r.timing.invokeStart);

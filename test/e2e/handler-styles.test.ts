@@ -4,10 +4,10 @@
  * invocation must arrive at the OTLP receiver as one span.
  */
 import { buildSync } from 'esbuild';
-import { OtlpReceiver } from '../sandbox/otlp-receiver';
+import type { OtlpReceiver } from '../sandbox/otlp-receiver';
 import { runtimes, Sandbox, type InvokeResult, type RuntimeName } from '../sandbox/sandbox';
 import { makeTaskRoot } from '../sandbox/task-root';
-import { LAYER_WRAPPER, comparable } from './layer';
+import { LAYER_WRAPPER, comparable, useReceiver } from './layer';
 
 interface Case {
   readonly name: string;
@@ -138,19 +138,14 @@ async function runCase(taskRoot: string, testCase: Case, runtime: RuntimeName, w
 }
 
 describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
-  let receiver: OtlpReceiver;
-  beforeAll(async () => {
-    receiver = await OtlpReceiver.start();
-  });
-  afterAll(() => receiver.close());
-  beforeEach(() => receiver.reset());
+  const receiver = useReceiver();
 
   const cases = [...CASES, STREAMING_CASE].filter((c) => c.only === undefined || c.only === runtime);
   it.each(cases.map((c) => [c.name, c] as const))('%s: same answer with the layer, and one span per invocation', async (_name, testCase) => {
     // One task root for both runs: error messages that name a path must come out identical.
     const taskRoot = makeTaskRoot(testCase.files);
     const without = await runCase(taskRoot, testCase, runtime, false);
-    const withLayer = await runCase(taskRoot, testCase, runtime, true, receiver);
+    const withLayer = await runCase(taskRoot, testCase, runtime, true, receiver());
 
     expect(withLayer.results.map(comparable)).toEqual(without.results.map(comparable));
     expect(withLayer.initError && comparable(withLayer.initError)).toEqual(without.initError && comparable(without.initError));
@@ -160,7 +155,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
       expect(without.results[0].kind).not.toBe('success');
       return;
     }
-    const spans = await receiver.waitForSpans(2, 5000);
+    const spans = await receiver().waitForSpans(2, 5000);
     expect(spans.map((s) => s.name)).toEqual(['test-fn', 'test-fn']);
     expect(spans.map((s) => s.attributes['faas.coldstart'])).toEqual([true, false]);
     expect(spans.map((s) => s.attributes['faas.invocation_id'])).toEqual(withLayer.results.map((r) => r.requestId));

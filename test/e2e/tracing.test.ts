@@ -3,19 +3,15 @@
  * spans inside it, nothing lost across freezes, the standard toggles, and a backend that is dead
  * or hanging costing the function nothing but a bounded wait.
  */
-import { symlinkSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { OtlpReceiver } from '../sandbox/otlp-receiver';
-import { runtimes, Sandbox, type SandboxOptions } from '../sandbox/sandbox';
+import { runtimes } from '../sandbox/sandbox';
 import { makeTaskRoot } from '../sandbox/task-root';
-import { LAYER_WRAPPER, comparable } from './layer';
-
-const PROJECT_NODE_MODULES = join(__dirname, '..', '..', 'node_modules');
+import { comparable, ECHO_FUNCTION as ECHO, linkOtelApi, useReceiver, withLayer } from './layer';
 
 /** A function that creates its own spans with the OpenTelemetry API from its own node_modules. */
 function functionWithOwnSpans(): string {
-  const root = makeTaskRoot({
-    'index.js': `
+  return linkOtelApi(
+    makeTaskRoot({
+      'index.js': `
 const { trace } = require('@opentelemetry/api');
 const tracer = trace.getTracer('orders');
 exports.handler = async (event) => {
@@ -26,41 +22,20 @@ exports.handler = async (event) => {
     return { ok: event.n };
   });
 };`,
-  });
-  mkdirSync(join(root, 'node_modules', '@opentelemetry'), { recursive: true });
-  symlinkSync(join(PROJECT_NODE_MODULES, '@opentelemetry', 'api'), join(root, 'node_modules', '@opentelemetry', 'api'));
-  return root;
-}
-
-const ECHO = { 'index.js': 'exports.handler = async (event) => ({ echo: event });' };
-
-async function withLayer<T>(options: Omit<SandboxOptions, 'wrapper'>, fn: (sandbox: Sandbox) => Promise<T>): Promise<T> {
-  const sandbox = await Sandbox.start({ ...options, wrapper: LAYER_WRAPPER });
-  try {
-    return await fn(sandbox);
-  } finally {
-    await sandbox.shutdown();
-  }
+    }),
+  );
 }
 
 describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
-  let receiver: OtlpReceiver;
-  beforeAll(async () => {
-    receiver = await OtlpReceiver.start();
-  });
-  afterAll(() => receiver.close());
-  beforeEach(() => {
-    receiver.reset();
-    receiver.setBehaviour({});
-  });
+  const receiver = useReceiver();
 
   it('puts the handler\'s own spans inside the invocation span, one trace per invocation', async () => {
     const taskRoot = functionWithOwnSpans();
-    await withLayer({ runtime, taskRoot, handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } }, async (sandbox) => {
+    await withLayer({ runtime, taskRoot, handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } }, async (sandbox) => {
       expect((await sandbox.invoke({ n: 1 })).kind).toBe('success');
       expect((await sandbox.invoke({ n: 2 })).kind).toBe('success');
     });
-    const spans = await receiver.waitForSpans(6);
+    const spans = await receiver().waitForSpans(6);
     const invocations = spans.filter((s) => s.name === 'test-fn');
     expect(invocations).toHaveLength(2);
     expect(new Set(invocations.map((s) => s.traceId)).size).toBe(2);
@@ -75,7 +50,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
 
   it.each(['after-response', 'sync'])('%s export: no span lost across freezes, cold start on the first only', async (mode) => {
     const taskRoot = makeTaskRoot(ECHO);
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, LAMBDA_OTEL_EXPORT_MODE: mode };
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url, LAMBDA_OTEL_EXPORT_MODE: mode };
     const requestIds: string[] = [];
     await withLayer({ runtime, taskRoot, handler: 'index.handler', env }, async (sandbox) => {
       for (let n = 0; n < 10; n++) {
@@ -85,7 +60,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
         requestIds.push(result.requestId);
       }
     });
-    const spans = await receiver.waitForSpans(10);
+    const spans = await receiver().waitForSpans(10);
     expect(spans.map((s) => s.attributes['faas.invocation_id'])).toEqual(requestIds);
     expect(spans.map((s) => s.attributes['faas.coldstart'])).toEqual([true, ...Array(9).fill(false)]);
   });
@@ -101,7 +76,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
         handler: 'index.handler',
         functionName: 'orders',
         memoryMb: 256,
-        env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_RESOURCE_ATTRIBUTES: 'team=payments,deployment.environment.name=prod' },
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url, OTEL_RESOURCE_ATTRIBUTES: 'team=payments,deployment.environment.name=prod' },
       },
       async (sandbox) => {
         requestId = (await sandbox.invoke({})).requestId;
@@ -109,7 +84,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
         expect(sandbox.environment().AWS_LAMBDA_LOG_STREAM_NAME).toBeTruthy();
       },
     );
-    const [span] = await receiver.waitForSpans(1);
+    const [span] = await receiver().waitForSpans(1);
     const account = arn.split(':')[4];
     expect(span.kind).toBe('SERVER');
     expect(span.attributes).toMatchObject({
@@ -137,7 +112,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   it('honours OTEL_SERVICE_NAME, http/json, gzip and headers', async () => {
     const taskRoot = makeTaskRoot(ECHO);
     const env = {
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.tracesUrl,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver().tracesUrl,
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9/never-used',
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
@@ -145,9 +120,9 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
       OTEL_SERVICE_NAME: 'checkout',
     };
     await withLayer({ runtime, taskRoot, handler: 'index.handler', env }, (sandbox) => sandbox.invoke({}));
-    const [span] = await receiver.waitForSpans(1);
+    const [span] = await receiver().waitForSpans(1);
     expect(span.resource['service.name']).toBe('checkout');
-    const [request] = receiver.requests();
+    const [request] = receiver().requests();
     expect(request.contentType).toBe('application/json');
     expect(request.contentEncoding).toBe('gzip');
     expect(request.headers['x-api-key']).toBe('s3cret value');
@@ -156,7 +131,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   it('with OTEL_TRACES_EXPORTER=console prints the spans instead', async () => {
     const taskRoot = makeTaskRoot(ECHO);
     const logs = await withLayer(
-      { runtime, taskRoot, handler: 'index.handler', env: { OTEL_TRACES_EXPORTER: 'console', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } },
+      { runtime, taskRoot, handler: 'index.handler', env: { OTEL_TRACES_EXPORTER: 'console', OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } },
       async (sandbox) => {
         await sandbox.invoke({});
         return sandbox.logs();
@@ -164,13 +139,13 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
     );
     expect(logs).toContain("name: 'test-fn'");
     expect(logs).toContain('faas.invocation_id');
-    expect(receiver.requests()).toHaveLength(0);
+    expect(receiver().requests()).toHaveLength(0);
   });
 
   it('with OTEL_SDK_DISABLED=true exports nothing and answers the same', async () => {
     const taskRoot = makeTaskRoot(ECHO);
     const result = await withLayer(
-      { runtime, taskRoot, handler: 'index.handler', env: { OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } },
+      { runtime, taskRoot, handler: 'index.handler', env: { OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } },
       async (sandbox) => {
         const answer = await sandbox.invoke({ a: 1 });
         expect(sandbox.extensions).toHaveLength(0);
@@ -178,7 +153,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
       },
     );
     expect(comparable(result)).toMatchObject({ kind: 'success', payload: { echo: { a: 1 } } });
-    expect(receiver.requests()).toHaveLength(0);
+    expect(receiver().requests()).toHaveLength(0);
   });
 
   it('reports a malformed setting in one line naming it, and still traces', async () => {
@@ -188,7 +163,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
         runtime,
         taskRoot,
         handler: 'index.handler',
-        env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER: 'sometimes', OTEL_EXPORTER_OTLP_TIMEOUT: 'soon' },
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url, OTEL_TRACES_SAMPLER: 'sometimes', OTEL_EXPORTER_OTLP_TIMEOUT: 'soon' },
       },
       async (sandbox) => {
         expect((await sandbox.invoke({})).kind).toBe('success');
@@ -200,7 +175,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
       expect.stringContaining('OTEL_EXPORTER_OTLP_TIMEOUT="soon" is not a positive number of milliseconds; using 10000 ms'),
       expect.stringContaining('OTEL_TRACES_SAMPLER="sometimes" is not one of'),
     ]);
-    await receiver.waitForSpans(1);
+    await receiver().waitForSpans(1);
   });
 
   it.each(['sync', 'after-response'])('%s export: a dead endpoint costs at most the bound, and says so once', async (mode) => {
@@ -221,9 +196,9 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it.each(['sync', 'after-response'])('%s export: a hanging backend holds an invocation no longer than the flush bound', async (mode) => {
-    receiver.setBehaviour({ hang: true });
+    receiver().setBehaviour({ hang: true });
     const taskRoot = makeTaskRoot(ECHO);
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, LAMBDA_OTEL_EXPORT_MODE: mode, LAMBDA_OTEL_FLUSH_TIMEOUT_MS: '200' };
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url, LAMBDA_OTEL_EXPORT_MODE: mode, LAMBDA_OTEL_FLUSH_TIMEOUT_MS: '200' };
     await withLayer({ runtime, taskRoot, handler: 'index.handler', env }, async (sandbox) => {
       const first = await sandbox.invoke({ n: 1 });
       expect(first.kind).toBe('success');

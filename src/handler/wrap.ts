@@ -1,7 +1,7 @@
 import { context as otelContext } from '@opentelemetry/api';
 import type { Diag } from '../diag';
 import { describeError } from '../diag';
-import type { Invocation } from '../invocation/invocation-tracer';
+import type { Invocation, Outcome } from '../invocation/invocation-tracer';
 import { asLambdaContext } from '../invocation/lambda-context';
 import type { UserFunction } from './load';
 
@@ -25,7 +25,10 @@ export function wrapHandler(original: UserFunction, starter: InvocationStarter, 
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     const invocation = startSafely(starter, args[0], streaming ? args[2] : args[1], diag);
     if (invocation === undefined) return original.apply(this, args);
-    if (!streaming && typeof args[2] === 'function') args[2] = wrapCallback(args[2] as Callback, args[1], invocation);
+    if (!streaming && typeof args[2] === 'function') {
+      args[2] = wrapCallback(args[2] as Callback, args[1], invocation);
+      wrapContextCompletion(args[1], invocation);
+    }
 
     let result: unknown;
     try {
@@ -70,6 +73,33 @@ function wrapCallback(callback: Callback, lambdaContext: unknown, invocation: In
       () => callback(error, result),
     );
   };
+}
+
+type Completion = (...args: unknown[]) => unknown;
+
+/** How each of the 3.x context's legacy completion methods reports its outcome. */
+const CONTEXT_COMPLETIONS: ReadonlyArray<readonly [string, (...args: unknown[]) => Outcome]> = [
+  ['done', (error, result) => ({ error, result })],
+  ['succeed', (result) => ({ result })],
+  ['fail', (error) => ({ error: error ?? 'handled' })],
+];
+
+/**
+ * The 3.x runtime also answers through `context.done/succeed/fail`, which post at once and bypass
+ * the callback. Without this the span would never end, and in after-response mode the extension
+ * would hold the environment until the deadline.
+ */
+function wrapContextCompletion(lambdaContext: unknown, invocation: Invocation): void {
+  if (typeof lambdaContext !== 'object' || lambdaContext === null) return;
+  const target = lambdaContext as Record<string, unknown>;
+  for (const [name, outcome] of CONTEXT_COMPLETIONS) {
+    const original = target[name];
+    if (typeof original !== 'function') continue;
+    target[name] = (...args: unknown[]) => {
+      const answer = (): unknown => (original as Completion).apply(lambdaContext, args);
+      invocation.finish(outcome(...args)).then(answer, answer);
+    };
+  }
 }
 
 function startSafely(starter: InvocationStarter, event: unknown, lambdaContext: unknown, diag: Diag): Invocation | undefined {

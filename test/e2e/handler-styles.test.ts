@@ -65,6 +65,27 @@ const CASES: Case[] = [
     traced: true,
   },
   {
+    name: 'context.succeed (3.x legacy completion)',
+    files: { 'index.js': 'exports.handler = (event, context, callback) => { setTimeout(() => context.succeed({ viaSucceed: event }), 5); };' },
+    handler: 'index.handler',
+    only: 'nodejs22.x',
+    traced: true,
+  },
+  {
+    name: 'context.fail (3.x legacy completion)',
+    files: { 'index.js': 'exports.handler = (event, context) => { context.fail(new RangeError("out of stock")); };' },
+    handler: 'index.handler',
+    only: 'nodejs22.x',
+    traced: true,
+  },
+  {
+    name: 'context.done with a result, from an async handler',
+    files: { 'index.js': 'exports.handler = async (event, context) => { context.done(null, { viaDone: event }); };' },
+    handler: 'index.handler',
+    only: 'nodejs22.x',
+    traced: true,
+  },
+  {
     name: 'callback handler on 4.x (the runtime refuses it)',
     files: { 'index.js': 'exports.handler = (event, context, callback) => callback(null, 1);' },
     handler: 'index.handler',
@@ -155,6 +176,8 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
       expect(without.results[0].kind).not.toBe('success');
       return;
     }
+    // The export window never holds the environment anywhere near the 3 s deadline.
+    for (const result of withLayer.results) expect((result.timing.frozenAt ?? Infinity) - result.timing.invokeStart).toBeLessThan(1500);
     const spans = await receiver().waitForSpans(2, 5000);
     expect(spans.map((s) => s.name)).toEqual(['test-fn', 'test-fn']);
     expect(spans.map((s) => s.attributes['faas.coldstart'])).toEqual([true, false]);

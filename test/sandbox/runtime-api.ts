@@ -245,7 +245,7 @@ export class RuntimeApi {
     const url = req.url ?? '';
     const method = req.method ?? 'GET';
     const generation = this.generation;
-    if (method === 'GET' && url === `${RUNTIME}/invocation/next`) return this.runtimeNext(req, res);
+    if (method === 'GET' && url === `${RUNTIME}/invocation/next`) return this.runtimeNext(res);
     const invocationMatch = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
     if (method === 'POST' && invocationMatch) {
       return this.invocationPost(decodeURIComponent(invocationMatch[1]), invocationMatch[2] as 'response' | 'error', req, res);
@@ -288,7 +288,7 @@ export class RuntimeApi {
     void readBody(req).then(() => sendJson(res, 404, { errorType: 'NotFound', errorMessage: `${method} ${url}` }));
   }
 
-  private runtimeNext(req: IncomingMessage, res: ServerResponse): void {
+  private runtimeNext(res: ServerResponse): void {
     this.runtimeNextCount += 1;
     if (this.firstNextAt === undefined) this.firstNextAt = nowMs();
     if (this.runtimeWaiting !== undefined) {
@@ -296,7 +296,8 @@ export class RuntimeApi {
       return;
     }
     this.runtimeWaiting = res;
-    req.socket.once('close', () => {
+    // The response's own close event: a keep-alive socket outlives many long polls.
+    res.once('close', () => {
       if (this.runtimeWaiting === res) {
         this.runtimeWaiting = undefined;
         this.changed();
@@ -412,7 +413,8 @@ export class RuntimeApi {
       return;
     }
     ext.waiting = res;
-    req.socket.once('close', () => {
+    // The response's own close event: a keep-alive socket outlives many long polls.
+    res.once('close', () => {
       if (ext.waiting === res) {
         ext.waiting = undefined;
         this.changed();

@@ -7,6 +7,8 @@ import { build } from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtinsAsRequire } from './esbuild/builtins-as-require.mjs';
+import { inlineSemconv } from './esbuild/inline-semconv.mjs';
 import { createZip } from './zip.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,6 +38,8 @@ const result = await build({
   define: { __LAYER_VERSION__: JSON.stringify(version) },
   // CommonJS dependencies call require(); an ES module has none, so give each file one.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  alias: { debug: './layer/esbuild/debug-off.cjs' },
+  plugins: [builtinsAsRequire, inlineSemconv(root)],
   logLevel: 'warning',
 });
 writeFileSync(join(dist, 'meta.json'), JSON.stringify(result.metafile));

@@ -2,6 +2,8 @@
 //   otel-wrapper                    the AWS_LAMBDA_EXEC_WRAPPER script
 //   otel-preload/preload.mjs        loaded with --import; config, tracer, handler redirect
 //   otel-preload/otel-handler.mjs   the handler module the runtime loads in place of the user's
+//   otel-preload/instrumentations/  one file per client instrumentation, loaded when the function
+//                                   first uses what it patches (src/instrumentations/catalog.ts)
 //   otel-preload/chunks/*.mjs       shared code, and what loads only on first export
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,7 +23,13 @@ mkdirSync(layerDir, { recursive: true });
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { preload: 'src/preload.ts', 'otel-handler': 'src/handler-entry.ts' },
+  entryPoints: {
+    preload: 'src/preload.ts',
+    'otel-handler': 'src/handler-entry.ts',
+    'instrumentations/aws-sdk': 'src/instrumentations/aws-sdk.ts',
+    'instrumentations/http': 'src/instrumentations/http.ts',
+    'instrumentations/undici': 'src/instrumentations/undici.ts',
+  },
   outdir: join(layerDir, 'otel-preload'),
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',

@@ -14,6 +14,11 @@ async function loadWrappedHandler(): Promise<UserFunction> {
   if (redirect === undefined) {
     throw new HandlerNotFound('lambda-otel-preload: the handler module was loaded without its preload');
   }
+  try {
+    redirect.beforeUserCode();
+  } catch (error) {
+    redirect.diag.error(`client instrumentations are off: ${describeError(error)}`);
+  }
   const original = await loadUserFunction({
     taskRoot: redirect.taskRoot,
     ref: redirect.ref,

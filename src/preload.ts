@@ -10,7 +10,8 @@ import { createDiag, describeError } from './diag';
 import { redirectHandler } from './handler/redirect';
 import { parseHandler } from './handler/resolve';
 import { chooseExportPolicy } from './export/choose';
-import { enableInstrumentations } from './instrumentations/enable';
+import { ignoredHosts } from './instrumentations/ignore';
+import { loadOnFirstUse } from './instrumentations/on-first-use';
 import { InvocationTracer } from './invocation/invocation-tracer';
 import { setupTracing } from './tracer/setup';
 
@@ -36,11 +37,7 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     return;
   }
   const tracing = setupTracing(config, diag);
-  try {
-    await enableInstrumentations(config, tracing.provider);
-  } catch (error) {
-    diag.error(`client instrumentations are off: ${describeError(error)}`);
-  }
+  const layerDir = dirname(fileURLToPath(import.meta.url));
   const starter = new InvocationTracer({
     tracer: tracing.tracer,
     propagator: tracing.propagator,
@@ -52,7 +49,14 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     initializationType: config.lambda.initializationType,
     policy: await chooseExportPolicy(config, tracing.flusher, diag),
   });
-  redirectHandler(process.env, dirname(fileURLToPath(import.meta.url)), { ref, taskRoot, starter, diag });
+  const beforeUserCode = (): void =>
+    loadOnFirstUse({
+      names: config.instrumentations,
+      layerDir,
+      context: { tracerProvider: tracing.provider, ignoredHosts: ignoredHosts(config.otlp.url, config.lambda.runtimeApi) },
+      diag,
+    });
+  redirectHandler(process.env, layerDir, { ref, taskRoot, starter, diag, beforeUserCode });
 }
 
 // Top-level await: the runtime starts only after this resolves, which keeps the extension's

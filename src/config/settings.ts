@@ -83,7 +83,7 @@ export const SETTINGS = {
   },
   OTEL_NODE_ENABLED_INSTRUMENTATIONS: {
     default: 'aws-sdk,http,undici',
-    doc: 'Comma-separated client instrumentations to load: `aws-sdk`, `http` (node:http/https), `undici` (global `fetch`). Only these are loaded.',
+    doc: 'Comma-separated client instrumentations to load: `aws-sdk`, `http` (node:http/https), `undici` (global `fetch`). Only these are loaded, each when the function first uses what it instruments.',
   },
   OTEL_NODE_DISABLED_INSTRUMENTATIONS: {
     default: '(none)',

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import type { OtlpConfig } from '../config/load';
 import type { SendResult, SpanSink } from './sink';
 import { HttpTransport } from './transport';
+import type { HttpModule } from './unhooked-builtin';
 
 const CONTENT_TYPE = { 'http/protobuf': 'application/x-protobuf', 'http/json': 'application/json' } as const;
 
@@ -13,9 +14,13 @@ const CONTENT_TYPE = { 'http/protobuf': 'application/x-protobuf', 'http/json': '
 export class OtlpHttpSink implements SpanSink {
   private readonly url: URL;
   private readonly headers: Record<string, string>;
-  private readonly transport = new HttpTransport();
+  private readonly transport: HttpTransport;
 
-  constructor(private readonly config: OtlpConfig) {
+  constructor(
+    private readonly config: OtlpConfig,
+    loadHttp: (protocol: string) => HttpModule,
+  ) {
+    this.transport = new HttpTransport(loadHttp);
     this.url = new URL(config.url);
     this.headers = { ...config.headers, 'Content-Type': CONTENT_TYPE[config.protocol] };
     if (config.compression === 'gzip') this.headers['Content-Encoding'] = 'gzip';

@@ -1,5 +1,6 @@
 import type { Agent, IncomingMessage } from 'node:http';
 import type { SendResult } from './sink';
+import type { HttpModule } from './unhooked-builtin';
 
 export interface PostRequest {
   readonly url: URL;
@@ -8,7 +9,6 @@ export interface PostRequest {
   readonly timeoutMs: number;
 }
 
-type HttpModule = typeof import('node:http');
 
 const STALE_SOCKET_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
@@ -19,11 +19,12 @@ interface Client {
 
 /**
  * One HTTP POST with a hard timeout, on a keep-alive connection reused across invocations.
- * `node:http`/`node:https` are loaded on the first send, not at start-up: the preload's hot path
- * never pays for them, and the HTTP instrumentation sees the modules the function loads itself.
+ * `node:http`/`node:https` are loaded on the first send, not at start-up.
  */
 export class HttpTransport {
   private client: Client | undefined;
+
+  constructor(private readonly loadHttp: (protocol: string) => HttpModule) {}
 
   /**
    * A keep-alive socket can die while the environment is frozen (the backend closes idle
@@ -39,7 +40,8 @@ export class HttpTransport {
   }
 
   private attempt(request: PostRequest): Promise<SendResult & { staleSocket?: boolean }> {
-    const { http, agent } = this.getClient(request.url);
+    this.client ??= this.openClient(request.url);
+    const { http, agent } = this.client;
     return new Promise((resolve) => {
       let settled = false;
       const finish = (result: SendResult & { staleSocket?: boolean }): void => {
@@ -80,12 +82,8 @@ export class HttpTransport {
     });
   }
 
-  private getClient(url: URL): Client {
-    if (this.client === undefined) {
-      // Loaded lazily on purpose, see the class comment.
-      const http = (url.protocol === 'https:' ? require('node:https') : require('node:http')) as HttpModule;
-      this.client = { http, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }) };
-    }
-    return this.client;
+  private openClient(url: URL): Client {
+    const http = this.loadHttp(url.protocol);
+    return { http, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }) };
   }
 }

@@ -12,6 +12,8 @@ export interface Redirect {
   readonly taskRoot: string;
   readonly starter: InvocationStarter;
   readonly diag: Diag;
+  /** Start-up hooks that must see the user's code load, but not the runtime's: run right before it. */
+  readonly beforeUserCode: () => void;
 }
 
 let pending: Redirect | undefined;

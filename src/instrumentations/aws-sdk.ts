@@ -1,10 +1,14 @@
-import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { AwsInstrumentation } from '@opentelemetry/instrumentation-aws-sdk';
+import type { InstrumentationContext } from './catalog';
 
 /**
  * AWS SDK v3 client spans, for the copy Lambda provides on NODE_PATH and for one in the
  * function's node_modules. The HTTP spans under them are suppressed: one span per AWS call.
  */
-export function createAwsSdkInstrumentation(): Instrumentation {
-  return new AwsInstrumentation({ suppressInternalInstrumentation: true });
+export function enable({ tracerProvider }: InstrumentationContext): void {
+  registerInstrumentations({
+    tracerProvider,
+    instrumentations: [new AwsInstrumentation({ suppressInternalInstrumentation: true })],
+  });
 }

@@ -28,3 +28,9 @@ export const ATTR_AWS_LOG_GROUP_NAMES = 'aws.log.group.names';
 export const ATTR_AWS_LOG_STREAM_NAMES = 'aws.log.stream.names';
 
 export const ATTR_EXCEPTION_TYPE = 'exception.type';
+
+export const ATTR_RPC_SYSTEM = 'rpc.system';
+export const ATTR_RPC_SERVICE = 'rpc.service';
+export const ATTR_RPC_METHOD = 'rpc.method';
+export const RPC_SYSTEM_VALUE_AWS_API = 'aws-api';
+export const ATTR_AWS_REQUEST_ID = 'aws.request_id';

@@ -37,6 +37,8 @@ export interface AwsExchange {
   /** S3 only: the `x-amz-id-2` answered, which the SDK reports as the extended request id. */
   readonly extendedRequestId: string | undefined;
   readonly status: number;
+  /** What a JSON protocol (DynamoDB, SQS) answered, e.g. SendMessage's MessageId; else undefined. */
+  readonly answer: unknown;
 }
 
 /** One message as it reached SQS or SNS. */
@@ -63,6 +65,8 @@ interface Reply {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: string | Buffer;
+  /** The value a JSON body was serialised from. */
+  readonly json?: unknown;
 }
 
 class AwsError extends Error {
@@ -162,6 +166,7 @@ export class AwsEndpoint {
         requestId,
         extendedRequestId,
         status: reply.status,
+        answer: reply.json,
       });
       const idHeaders: Record<string, string> =
         service === 's3' && extendedRequestId !== undefined
@@ -361,8 +366,8 @@ function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function jsonReply(body: unknown): Reply {
-  return { status: 200, headers: { 'Content-Type': JSON_1_0 }, body: JSON.stringify(body) };
+function jsonReply(json: unknown): Reply {
+  return { status: 200, headers: { 'Content-Type': JSON_1_0 }, body: JSON.stringify(json), json };
 }
 
 function errorReply(service: AwsService | undefined, error: unknown, requestId: string, resource: string): Reply {

@@ -14,6 +14,7 @@ import { PROJECT_ROOT } from '../sandbox/runtime-node-modules';
 import { runtimes, withSandbox, type InvokeResult } from '../sandbox/sandbox';
 import { makeTaskRoot } from '../sandbox/task-root';
 import { comparable, useReceiver, withLayer } from './layer';
+import { parseTraceparent } from './trace-ids';
 
 const QUEUE = 'orders';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:order-events';
@@ -103,12 +104,6 @@ interface Step {
   readonly attributes?: number;
   readonly queueUrl?: string;
   readonly url?: string;
-}
-
-/** A W3C traceparent, split; undefined for anything else. */
-function parseTraceparent(value: unknown): { traceId: string; spanId: string } | undefined {
-  const match = typeof value === 'string' ? /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/.exec(value) : null;
-  return match === null ? undefined : { traceId: match[1], spanId: match[2] };
 }
 
 /** The invocation's span (by request id) and every other span of its trace. */

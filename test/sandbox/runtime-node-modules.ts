@@ -71,8 +71,16 @@ function readPackageJson(dir: string): PackageJson {
 
 /** Every top-level SDK package, plus the top-level packages they depend on, transitively. */
 function sdkClosure(): string[] {
+  return dependencyClosure(topLevelPackages().filter((n) => SDK_PREFIXES.some((p) => n.startsWith(p))));
+}
+
+/**
+ * `roots` and the top-level packages of the project's node_modules they depend on, transitively,
+ * leaving out OpenTelemetry (which neither Lambda's runtime nor a function's SDK brings).
+ */
+export function dependencyClosure(roots: readonly string[]): string[] {
   const all = new Set(topLevelPackages());
-  const queue = [...all].filter((n) => SDK_PREFIXES.some((p) => n.startsWith(p)));
+  const queue = [...roots];
   const chosen = new Set<string>();
   while (queue.length > 0) {
     const name = queue.pop() as string;

@@ -34,3 +34,5 @@ export const ATTR_RPC_SERVICE = 'rpc.service';
 export const ATTR_RPC_METHOD = 'rpc.method';
 export const RPC_SYSTEM_VALUE_AWS_API = 'aws-api';
 export const ATTR_AWS_REQUEST_ID = 'aws.request_id';
+/** What @opentelemetry/instrumentation-aws-sdk writes instead of ATTR_AWS_REQUEST_ID. */
+export const ATTR_AWS_REQUEST_ID_SDK = 'aws.request.id';

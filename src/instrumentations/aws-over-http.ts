@@ -1,6 +1,6 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, RequestOptions, ServerResponse } from 'node:http';
-import { ATTR_AWS_REQUEST_ID, ATTR_CLOUD_REGION, ATTR_RPC_METHOD, ATTR_RPC_SERVICE, ATTR_RPC_SYSTEM, RPC_SYSTEM_VALUE_AWS_API } from '../semconv';
+import { ATTR_AWS_REQUEST_ID_SDK, ATTR_CLOUD_REGION, ATTR_RPC_METHOD, ATTR_RPC_SERVICE, ATTR_RPC_SYSTEM, RPC_SYSTEM_VALUE_AWS_API } from '../semconv';
 
 /**
  * AWS API calls seen from the HTTP layer. A function that bundles its own AWS SDK (esbuild,
@@ -140,7 +140,8 @@ export function awsCallHooks(): AwsCallHooks {
     onResponse(span, response) {
       if (!awsSpans.has(span) || !('statusCode' in response) || !('headers' in response)) return;
       const requestId = firstString(response.headers['x-amzn-requestid'] ?? response.headers['x-amz-request-id']);
-      if (requestId !== undefined) span.setAttribute(ATTR_AWS_REQUEST_ID, requestId);
+      // The SDK instrumentation's key, as on hooked calls; AwsRequestIdAlias adds the semantic one.
+      if (requestId !== undefined) span.setAttribute(ATTR_AWS_REQUEST_ID_SDK, requestId);
     },
   };
 }

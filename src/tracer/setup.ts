@@ -6,6 +6,7 @@ import type { Diag } from '../diag';
 import { Flusher } from '../export/flusher';
 import { destinationOf, sinkOpener } from '../export/open-sink';
 import { SpanBuffer } from '../export/span-buffer';
+import { AwsRequestIdAlias } from './aws-request-id';
 import { createPropagator } from './propagator';
 import { resourceAttributes } from './resource';
 import { createSampler } from './sampler';
@@ -26,7 +27,7 @@ export function setupTracing(config: Config, diag: Diag): Tracing {
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes(resourceAttributes(config)),
     sampler: createSampler(config.sampler),
-    spanProcessors: [buffer],
+    spanProcessors: [new AwsRequestIdAlias(), buffer],
   });
   // Routed only now: the SDK's constructor re-reads OTEL_TRACES_SAMPLER* from the environment and
   // would report a malformed value a second time, after config/ already did.
@@ -37,13 +38,17 @@ export function setupTracing(config: Config, diag: Diag): Tracing {
   return { provider, tracer: provider.getTracer(TRACER_NAME), propagator, flusher };
 }
 
-/** OpenTelemetry's own warnings and errors reach the user through our one prefixed logger. */
+/**
+ * OpenTelemetry's own warnings and errors reach the user through our one prefixed logger, each
+ * once: instrumentations warn per call (an SQS send with no room for trace context, say), and a
+ * line per invocation would flood the function's logs.
+ */
 function routeOtelDiagnostics(diag: Diag): void {
   const level = diag.level === 'debug' || diag.level === 'verbose' || diag.level === 'all' ? DiagLogLevel.DEBUG : DiagLogLevel.WARN;
   otelDiag.setLogger(
     {
-      error: (message) => diag.error(message),
-      warn: (message) => diag.warn(message),
+      error: (message) => diag.once(`otel:${message}`, 'error', message),
+      warn: (message) => diag.once(`otel:${message}`, 'warn', message),
       info: (message) => diag.info(message),
       debug: (message) => diag.debug(message),
       verbose: (message) => diag.debug(message),

@@ -1,4 +1,4 @@
-import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 
 /**
  * The Extensions API, as seen from inside the runtime process. Registering as an *internal*
@@ -20,15 +20,18 @@ type Http = typeof import('node:http');
 
 export class ExtensionClient {
   private readonly http: Http;
+  /** One connection for every long poll: a new one per invocation costs a connect and a close. */
+  private readonly agent: Agent;
 
   constructor(private readonly runtimeApi: string) {
     // The runtime loads node:http itself right after the preloads, so this costs nothing extra.
     this.http = require('node:http') as Http;
+    this.agent = new this.http.Agent({ keepAlive: true, maxSockets: 1 });
   }
 
   register(timeoutMs: number): Promise<Registration> {
     return new Promise((resolve) => {
-      const req = this.request('POST', '/register', { 'Lambda-Extension-Name': EXTENSION_NAME }, (res, body) => {
+      const req = this.request('POST', '/register', { 'Lambda-Extension-Name': EXTENSION_NAME }, false, (res, body) => {
         const id = res.headers['lambda-extension-identifier'];
         if (res.statusCode === 200 && typeof id === 'string') resolve({ ok: true, id });
         else resolve({ ok: false, reason: `HTTP ${res.statusCode}: ${body.slice(0, 200)}` });
@@ -45,7 +48,7 @@ export class ExtensionClient {
    */
   nextEvent(id: string): Promise<InvokeEvent> {
     return new Promise((resolve, reject) => {
-      const req = this.request('GET', '/event/next', { 'Lambda-Extension-Identifier': id }, (res, body) => {
+      const req = this.request('GET', '/event/next', { 'Lambda-Extension-Identifier': id }, this.agent, (res, body) => {
         if (res.statusCode !== 200) {
           reject(new Error(`event/next answered HTTP ${res.statusCode}`));
           return;
@@ -62,11 +65,12 @@ export class ExtensionClient {
     method: string,
     path: string,
     headers: Record<string, string>,
+    agent: Agent | false,
     onBody: (res: IncomingMessage, body: string) => void,
   ): ClientRequest {
     const [host, port] = this.runtimeApi.split(':');
     return this.http.request(
-      { host, port: Number(port) || 80, method, path: API + path, headers, agent: false },
+      { host, port: Number(port) || 80, method, path: API + path, headers, agent },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

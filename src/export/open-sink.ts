@@ -1,6 +1,5 @@
 import type { Config } from '../config/load';
 import type { SpanSink } from './sink';
-import { unhookedHttpModule } from './unhooked-builtin';
 
 /**
  * Loads the configured sink on first use. The OTLP serialiser and `zlib` live in a chunk of
@@ -14,7 +13,7 @@ export function sinkOpener(config: Config): () => Promise<SpanSink> {
       return new ConsoleSink();
     }
     const { OtlpHttpSink } = await import('./otlp-sink');
-    return new OtlpHttpSink(config.otlp, unhookedHttpModule);
+    return new OtlpHttpSink(config.otlp);
   };
 }
 

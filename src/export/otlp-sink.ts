@@ -6,22 +6,16 @@ import { gzipSync } from 'node:zlib';
 import type { OtlpConfig } from '../config/load';
 import type { SendResult, SpanSink } from './sink';
 import { HttpTransport } from './transport';
-import type { HttpModule } from './unhooked-builtin';
 
 const CONTENT_TYPE = { 'http/protobuf': 'application/x-protobuf', 'http/json': 'application/json' } as const;
 
 /** OTLP/HTTP: serialises with the official OpenTelemetry transformer, posts with our transport. */
 export class OtlpHttpSink implements SpanSink {
-  private readonly url: URL;
   private readonly headers: Record<string, string>;
   private readonly transport: HttpTransport;
 
-  constructor(
-    private readonly config: OtlpConfig,
-    loadHttp: (protocol: string) => HttpModule,
-  ) {
-    this.transport = new HttpTransport(loadHttp);
-    this.url = new URL(config.url);
+  constructor(private readonly config: OtlpConfig) {
+    this.transport = new HttpTransport(new URL(config.url));
     this.headers = { ...config.headers, 'Content-Type': CONTENT_TYPE[config.protocol] };
     if (config.compression === 'gzip') this.headers['Content-Encoding'] = 'gzip';
   }
@@ -37,12 +31,11 @@ export class OtlpHttpSink implements SpanSink {
     if (body === undefined) return Promise.resolve({ ok: false, reason: 'could not serialise spans' });
     if (this.config.compression === 'gzip') body = gzipSync(body);
     const request = {
-      url: this.url,
       headers: this.headers,
       body,
       timeoutMs: Math.min(timeoutMs, this.config.timeoutMs),
     };
-    // Our own export must never become a span of the function's trace.
+    // Our own export must never become a span of the function's trace, whatever else is hooked.
     return context.with(suppressTracing(context.active()), () => this.transport.post(request));
   }
 }

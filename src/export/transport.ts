@@ -1,30 +1,29 @@
-import type { Agent, IncomingMessage } from 'node:http';
+import { Http1Connection } from '../net/http1-connection';
 import type { SendResult } from './sink';
-import type { HttpModule } from './unhooked-builtin';
 
 export interface PostRequest {
-  readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Uint8Array;
   readonly timeoutMs: number;
 }
 
-
-const STALE_SOCKET_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
-
-interface Client {
-  readonly http: HttpModule;
-  readonly agent: Agent;
-}
-
 /**
- * One HTTP POST with a hard timeout, on a keep-alive connection reused across invocations.
- * `node:http`/`node:https` are loaded on the first send, not at start-up.
+ * POSTs to one OTLP/HTTP URL with a hard timeout, on a keep-alive connection reused across
+ * invocations (see net/http1-connection.ts for why it is not node:http).
  */
 export class HttpTransport {
-  private client: Client | undefined;
+  private readonly connection: Http1Connection;
+  private readonly path: string;
 
-  constructor(private readonly loadHttp: (protocol: string) => HttpModule) {}
+  constructor(url: URL) {
+    const tls = url.protocol === 'https:';
+    this.connection = new Http1Connection({
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port) || (tls ? 443 : 80),
+      tls,
+    });
+    this.path = `${url.pathname}${url.search}`;
+  }
 
   /**
    * A keep-alive socket can die while the environment is frozen (the backend closes idle
@@ -33,57 +32,16 @@ export class HttpTransport {
    */
   async post(request: PostRequest): Promise<SendResult> {
     const started = Date.now();
-    const first = await this.attempt(request);
+    const first = await this.attempt(request, request.timeoutMs);
     if (first.ok || !first.staleSocket) return first;
     const left = request.timeoutMs - (Date.now() - started);
-    return left > 0 ? this.attempt({ ...request, timeoutMs: left }) : first;
+    return left > 0 ? this.attempt(request, left) : first;
   }
 
-  private attempt(request: PostRequest): Promise<SendResult & { staleSocket?: boolean }> {
-    this.client ??= this.openClient(request.url);
-    const { http, agent } = this.client;
-    return new Promise((resolve) => {
-      let settled = false;
-      const finish = (result: SendResult & { staleSocket?: boolean }): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(result);
-      };
-      const req = http.request(
-        request.url,
-        {
-          method: 'POST',
-          agent,
-          headers: { ...request.headers, 'Content-Length': String(request.body.byteLength) },
-        },
-        (res: IncomingMessage) => {
-          res.on('error', (error) => finish({ ok: false, reason: error.message }));
-          res.on('data', () => {});
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            finish(status >= 200 && status < 300 ? { ok: true } : { ok: false, reason: `HTTP ${status}` });
-          });
-        },
-      );
-      const timer = setTimeout(() => {
-        finish({ ok: false, reason: `no answer within ${request.timeoutMs} ms` });
-        req.destroy();
-      }, request.timeoutMs);
-      timer.unref();
-      req.on('error', (error: NodeJS.ErrnoException) =>
-        finish({
-          ok: false,
-          reason: error.code ?? error.message,
-          staleSocket: req.reusedSocket && STALE_SOCKET_ERRORS.has(error.code ?? ''),
-        }),
-      );
-      req.end(request.body);
-    });
-  }
-
-  private openClient(url: URL): Client {
-    const http = this.loadHttp(url.protocol);
-    return { http, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }) };
+  private async attempt(request: PostRequest, timeoutMs: number): Promise<SendResult & { staleSocket?: boolean }> {
+    const result = await this.connection.request({ method: 'POST', path: this.path, headers: request.headers, body: request.body, timeoutMs });
+    if (!result.ok) return result;
+    const { status } = result.response;
+    return status >= 200 && status < 300 ? { ok: true } : { ok: false, reason: `HTTP ${status}` };
   }
 }

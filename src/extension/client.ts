@@ -1,4 +1,4 @@
-import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
+import { Http1Connection } from '../net/http1-connection';
 
 /**
  * The Extensions API, as seen from inside the runtime process. Registering as an *internal*
@@ -16,68 +16,46 @@ export interface InvokeEvent {
   readonly deadlineMs: number | undefined;
 }
 
-type Http = typeof import('node:http');
-
 export class ExtensionClient {
-  private readonly http: Http;
-  /** One connection for every long poll: a new one per invocation costs a connect and a close. */
-  private readonly agent: Agent;
+  /** One connection for the registration and every long poll after it. */
+  private readonly connection: Http1Connection;
 
-  constructor(private readonly runtimeApi: string) {
-    // The runtime loads node:http itself right after the preloads, so this costs nothing extra.
-    this.http = require('node:http') as Http;
-    this.agent = new this.http.Agent({ keepAlive: true, maxSockets: 1 });
+  constructor(runtimeApi: string) {
+    const colon = runtimeApi.lastIndexOf(':');
+    const host = colon < 0 ? runtimeApi : runtimeApi.slice(0, colon);
+    const port = colon < 0 ? 80 : Number(runtimeApi.slice(colon + 1)) || 80;
+    this.connection = new Http1Connection({ host, port, tls: false });
   }
 
-  register(timeoutMs: number): Promise<Registration> {
-    return new Promise((resolve) => {
-      const req = this.request('POST', '/register', { 'Lambda-Extension-Name': EXTENSION_NAME }, false, (res, body) => {
-        const id = res.headers['lambda-extension-identifier'];
-        if (res.statusCode === 200 && typeof id === 'string') resolve({ ok: true, id });
-        else resolve({ ok: false, reason: `HTTP ${res.statusCode}: ${body.slice(0, 200)}` });
-      });
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      req.on('error', (error) => resolve({ ok: false, reason: error.message }));
-      req.end(JSON.stringify({ events: ['INVOKE'] }));
+  async register(timeoutMs: number): Promise<Registration> {
+    const result = await this.connection.request({
+      method: 'POST',
+      path: `${API}/register`,
+      headers: { 'Lambda-Extension-Name': EXTENSION_NAME, 'Content-Type': 'application/json' },
+      body: Buffer.from(JSON.stringify({ events: ['INVOKE'] })),
+      timeoutMs,
     });
+    if (!result.ok) return { ok: false, reason: result.reason };
+    const id = result.response.headers.get('lambda-extension-identifier');
+    if (result.response.status === 200 && id !== undefined) return { ok: true, id };
+    return { ok: false, reason: `HTTP ${result.response.status}: ${result.response.body.toString('utf8').slice(0, 200)}` };
   }
 
   /**
-   * Long-polls for the next event. Its socket is unref'd: a pending poll must never keep the
-   * event loop alive, or the 3.x runtime would wait forever to answer callback handlers.
+   * Long-polls for the next event: Lambda answers when the next invocation comes. The pending poll
+   * never keeps the event loop alive, or the 3.x runtime would wait for ever to answer callback
+   * handlers.
    */
-  nextEvent(id: string): Promise<InvokeEvent> {
-    return new Promise((resolve, reject) => {
-      const req = this.request('GET', '/event/next', { 'Lambda-Extension-Identifier': id }, this.agent, (res, body) => {
-        if (res.statusCode !== 200) {
-          reject(new Error(`event/next answered HTTP ${res.statusCode}`));
-          return;
-        }
-        resolve(parseEvent(body));
-      });
-      req.on('socket', (socket) => socket.unref());
-      req.on('error', reject);
-      req.end();
+  async nextEvent(id: string): Promise<InvokeEvent> {
+    const result = await this.connection.request({
+      method: 'GET',
+      path: `${API}/event/next`,
+      headers: { 'Lambda-Extension-Identifier': id },
+      holdsEventLoop: false,
     });
-  }
-
-  private request(
-    method: string,
-    path: string,
-    headers: Record<string, string>,
-    agent: Agent | false,
-    onBody: (res: IncomingMessage, body: string) => void,
-  ): ClientRequest {
-    const [host, port] = this.runtimeApi.split(':');
-    return this.http.request(
-      { host, port: Number(port) || 80, method, path: API + path, headers, agent },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => onBody(res, body));
-      },
-    );
+    if (!result.ok) throw new Error(`event/next failed: ${result.reason}`);
+    if (result.response.status !== 200) throw new Error(`event/next answered HTTP ${result.response.status}`);
+    return parseEvent(result.response.body.toString('utf8'));
   }
 }
 

@@ -2,7 +2,7 @@
 // in the local Lambda sandbox (nodejs24.x), interleaved. See ./main.ts; figures and budgets are
 // in ./budgets.ts. Results: bench-results/<timestamp>.json (git-ignored).
 //
-//   node test/bench/run.mjs            full run (~10-15 min on 2 cores)
+//   node test/bench/run.mjs            full run (~10 min on 2 cores)
 //   node test/bench/run.mjs --quick    same as BENCH_SCALE=0.1 (about a minute; budgets still checked)
 //   BENCH_SCALE=0.5 node test/bench/run.mjs   scales every sample count (cold starts, warm invocations)
 //   BENCH_NODE22=0                      skip the extra nodejs22.x cold-start figures

@@ -2,27 +2,39 @@
  * Runs the function in the sandbox under each variant (no layer, upstream reference, ours),
  * interleaved round by round (A B C A B C ...) so machine drift hits all three alike.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { OtlpReceiver } from '../sandbox/otlp-receiver';
 import { Sandbox, type InvokeResult, type RuntimeName } from '../sandbox/sandbox';
 import { apiGatewayEvent, makeFunction, type FunctionName } from './functions';
 
-export type VariantName = 'none' | 'upstream' | 'ours';
+export type VariantName = 'none' | 'upstream' | 'ours' | 'ours-sync';
 export interface Variant {
   readonly name: VariantName;
   /** AWS_LAMBDA_EXEC_WRAPPER; none for the bare function. */
   readonly wrapper?: string;
+  readonly env?: Readonly<Record<string, string>>;
 }
-export type PerVariant<T> = Record<VariantName, T>;
-
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+/** A value for each variant a scenario ran (`ours-sync` runs in some only). */
+export type PerVariant<T> = Partial<Record<VariantName, T>>;
 
 function perVariant<T>(variants: readonly Variant[], make: () => T): PerVariant<T> {
-  return Object.fromEntries(variants.map((v) => [v.name, make()])) as PerVariant<T>;
+  return Object.fromEntries(variants.map((v) => [v.name, make()]));
 }
 
-function startSandbox(runtime: RuntimeName, taskRoot: string, variant: Variant, receiver: OtlpReceiver): Promise<Sandbox> {
+/** The value of a variant the scenario ran; asking for one it did not run is a bench bug. */
+export function of<T>(values: PerVariant<T>, name: VariantName): T {
+  const value = values[name];
+  if (value === undefined) throw new Error(`no ${name} figures in this scenario`);
+  return value;
+}
+
+/** Environment every sandbox of the run gets (the OTLP receiver, the loopback AWS endpoint). */
+export interface RunContext {
+  readonly receiver: OtlpReceiver;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+function startSandbox(runtime: RuntimeName, taskRoot: string, variant: Variant, run: RunContext): Promise<Sandbox> {
   return Sandbox.start({
     runtime,
     taskRoot,
@@ -30,7 +42,7 @@ function startSandbox(runtime: RuntimeName, taskRoot: string, variant: Variant, 
     wrapper: variant.wrapper,
     functionName: `bench-${variant.name}`,
     timeoutMs: 10_000,
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: run.receiver.url, ...run.env, ...variant.env },
   });
 }
 
@@ -55,20 +67,20 @@ export async function coldStarts(
   fn: FunctionName,
   rounds: number,
   variants: readonly Variant[],
-  receiver: OtlpReceiver,
+  run: RunContext,
 ): Promise<PerVariant<ColdSamples>> {
   const taskRoot = makeFunction(fn);
   const out = perVariant<ColdSamples>(variants, () => ({ initMs: [], firstInvocationMs: [] }));
-  receiver.setBehaviour({});
+  run.receiver.setBehaviour({});
   for (let round = 0; round < rounds; round++) {
     for (const variant of variants) {
-      const sandbox = await startSandbox(runtime, taskRoot, variant, receiver);
+      const sandbox = await startSandbox(runtime, taskRoot, variant, run);
       try {
         const init = sandbox.inits[0];
         if (init.outcome !== 'ready' || init.endedAt === undefined) throw new Error(`${variant.name}: init ${init.outcome}\n${sandbox.logs()}`);
         const result = await invokeOk(sandbox, variant);
-        out[variant.name].initMs.push(init.endedAt - init.startedAt);
-        out[variant.name].firstInvocationMs.push((result.timing.responseAt as number) - result.timing.invokeStart);
+        of(out, variant.name).initMs.push(init.endedAt - init.startedAt);
+        of(out, variant.name).firstInvocationMs.push((result.timing.responseAt as number) - result.timing.invokeStart);
       } finally {
         await sandbox.shutdown();
       }
@@ -83,7 +95,7 @@ export interface WarmSegment {
   readonly latencyMs: number[];
   /** invokeStart -> frozenAt, what is billed. */
   readonly billedMs: number[];
-  /** utime+stime of the runtime process over the segment, per invocation. */
+  /** CPU time of every thread of the runtime process over the segment, per invocation. */
   readonly cpuMsPerInvocation: number;
 }
 
@@ -94,12 +106,15 @@ export interface WarmSamples {
   readonly warmInvocations: number;
 }
 
-/** utime + stime of a process, in ms (the process is frozen when this is read, so it is stable). */
+/**
+ * CPU time of a process in ms: the scheduler's nanosecond run time of each of its threads
+ * (/proc/<pid>/task/<tid>/schedstat), not utime+stime, which count 10 ms clock ticks. The process
+ * is frozen when this is read, so it is stable; Node's threads live as long as the process.
+ */
 function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state): utime is field 14, stime field 15.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+  return ns / 1e6;
 }
 
 function peakRss(pid: number): number {
@@ -114,13 +129,14 @@ export async function warmInvocations(
   perDelay: number,
   delaysMs: readonly number[],
   variants: readonly Variant[],
-  receiver: OtlpReceiver,
+  run: RunContext,
   warmup = 20,
 ): Promise<PerVariant<WarmSamples>> {
+  const { receiver } = run;
   const taskRoot = makeFunction(fn);
   const sandboxes = new Map<VariantName, Sandbox>();
   try {
-    for (const variant of variants) sandboxes.set(variant.name, await startSandbox(runtime, taskRoot, variant, receiver));
+    for (const variant of variants) sandboxes.set(variant.name, await startSandbox(runtime, taskRoot, variant, run));
     const pid = (v: Variant): number => sandboxes.get(v.name)?.pid ?? Number.NaN;
     receiver.setBehaviour({});
     for (let i = 0; i < 1 + warmup; i++) for (const v of variants) await invokeOk(sandboxes.get(v.name) as Sandbox, v);
@@ -135,23 +151,23 @@ export async function warmInvocations(
       for (let i = 0; i < perDelay; i++) {
         for (const v of variants) {
           const { timing } = await invokeOk(sandboxes.get(v.name) as Sandbox, v);
-          latency[v.name].push((timing.responseAt as number) - timing.invokeStart);
-          billed[v.name].push((timing.frozenAt as number) - timing.invokeStart);
+          of(latency, v.name).push((timing.responseAt as number) - timing.invokeStart);
+          of(billed, v.name).push((timing.frozenAt as number) - timing.invokeStart);
         }
       }
       for (const v of variants) {
-        segments[v.name].push({
+        of(segments, v.name).push({
           receiverDelayMs: delay,
-          latencyMs: latency[v.name],
-          billedMs: billed[v.name],
-          cpuMsPerInvocation: (cpuMs(pid(v)) - cpuBefore[v.name]) / perDelay,
+          latencyMs: of(latency, v.name),
+          billedMs: of(billed, v.name),
+          cpuMsPerInvocation: (cpuMs(pid(v)) - of(cpuBefore, v.name)) / perDelay,
         });
       }
     }
     receiver.setBehaviour({});
     const warmCount = warmup + perDelay * delaysMs.length;
     return Object.fromEntries(
-      variants.map((v) => [v.name, { segments: segments[v.name], peakRssBytes: peakRss(pid(v)), warmInvocations: warmCount }]),
+      variants.map((v) => [v.name, { segments: of(segments, v.name), peakRssBytes: peakRss(pid(v)), warmInvocations: warmCount }]),
     ) as PerVariant<WarmSamples>;
   } finally {
     for (const sandbox of sandboxes.values()) await sandbox.shutdown();

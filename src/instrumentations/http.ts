@@ -1,3 +1,5 @@
+import { context } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { awsCallHooks } from './aws-over-http';
@@ -15,7 +17,10 @@ export function enable({ tracerProvider, ignoredHosts }: InstrumentationContext)
     instrumentations: [
       new HttpInstrumentation({
         disableIncomingRequestInstrumentation: true,
+        // Under a suppressed context (the AWS SDK span's own HTTP request, the layer's export) the
+        // instrumentation would still parse the request and build a span nobody records.
         ignoreOutgoingRequestHook: (options) => {
+          if (isTracingSuppressed(context.active())) return true;
           const host = typeof options.host === 'string' ? options.host : (options.hostname ?? 'localhost');
           const port = options.port ?? (options.protocol === 'https:' ? 443 : 80);
           return ignoredHosts.has(`${host}:${port}`) || ignoredHosts.has(host);

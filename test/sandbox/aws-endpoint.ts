@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './loopback';
 
 /**
  * A loopback stand-in for AWS that the real `@aws-sdk/client-*` v3 clients talk to through
@@ -94,14 +94,7 @@ export class AwsEndpoint {
 
   static async start(options: AwsEndpointOptions = {}): Promise<AwsEndpoint> {
     const server = createServer();
-    // The SDK keeps connections alive across freezes; never close one from this side.
-    server.keepAliveTimeout = 0;
-    server.requestTimeout = 0;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const endpoint = new AwsEndpoint(server, (server.address() as AddressInfo).port, options);
+    const endpoint = new AwsEndpoint(server, await listenOnLoopback(server), options);
     server.on('request', (req, res) => endpoint.handle(req, res));
     return endpoint;
   }
@@ -126,8 +119,7 @@ export class AwsEndpoint {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private nextRequestId(): string {

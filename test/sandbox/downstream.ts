@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { closeServer, listenOnLoopback } from './loopback';
 
 /** What a downstream service saw of one request. */
 export interface DownstreamRequest {
@@ -57,12 +57,7 @@ export class Downstream {
     const tls = options.tls;
     const server: Server =
       tls === undefined ? createHttpServer() : createHttpsServer({ cert: readFileSync(tls.certPath), key: readFileSync(tls.keyPath) });
-    server.keepAliveTimeout = 0;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const downstream = new Downstream(server, (server.address() as AddressInfo).port, tls === undefined ? 'http' : 'https', options.status);
+    const downstream = new Downstream(server, await listenOnLoopback(server), tls === undefined ? 'http' : 'https', options.status);
     server.on('request', (req, res) => downstream.handle(req, res));
     return downstream;
   }
@@ -81,8 +76,7 @@ export class Downstream {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {

@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { nowMs } from './clock';
 import { decodeTraceRequest, type ReceivedSpan } from './otlp-decode';
+import { closeServer, listenOnLoopback } from './loopback';
 
 export type { ReceivedSpan } from './otlp-decode';
 
@@ -51,13 +51,7 @@ export class OtlpReceiver {
 
   static async start(behaviour: ReceiverBehaviour = {}): Promise<OtlpReceiver> {
     const server = createServer();
-    server.keepAliveTimeout = 0;
-    server.requestTimeout = 0;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const receiver = new OtlpReceiver(server, (server.address() as AddressInfo).port);
+    const receiver = new OtlpReceiver(server, await listenOnLoopback(server));
     receiver.behaviour = behaviour;
     server.on('request', (req, res) => receiver.handle(req, res));
     return receiver;
@@ -116,8 +110,7 @@ export class OtlpReceiver {
   async close(): Promise<void> {
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private waitFor(predicate: () => boolean, timeoutMs: number, what: () => string): Promise<void> {

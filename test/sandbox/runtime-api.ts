@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { nowMs } from './clock';
+import { closeServer, listenOnLoopback } from './loopback';
 
 /**
  * The Lambda Runtime API and Extensions API, on one HTTP server on 127.0.0.1, as Lambda serves
@@ -131,16 +131,7 @@ export class RuntimeApi {
 
   static async start(info: FunctionInfo): Promise<RuntimeApi> {
     const server = createServer();
-    // Long polls and frozen processes: no server-side time limits.
-    server.requestTimeout = 0;
-    server.headersTimeout = 0;
-    server.keepAliveTimeout = 0;
-    server.timeout = 0;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const api = new RuntimeApi(server, (server.address() as AddressInfo).port, info);
+    const api = new RuntimeApi(server, await listenOnLoopback(server), info);
     server.on('request', (req, res) => api.handle(req, res));
     return api;
   }
@@ -235,8 +226,7 @@ export class RuntimeApi {
     this.endPending(this.runtimeWaiting);
     this.runtimeWaiting = undefined;
     for (const ext of this.extensionsById.values()) this.endPending(ext.waiting);
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   // ---- request handling ------------------------------------------------------------------

@@ -378,6 +378,26 @@ exports.handler = async () => {
     expect(others[0].attributes).toMatchObject(awsCallAttributes('DynamoDB', 'PutItem', exchangeFor(aws.requests(), 'PutItem')));
   });
 
+  it("instruments an SDK that an ES module handler imports statically from its own node_modules", async () => {
+    // import, not require: the client package is CommonJS, so Node loads it through the CommonJS
+    // loader, and the @smithy modules it requires pass the require hook.
+    const taskRoot = makeTaskRoot({
+      'index.mjs': `
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { createRequire } from 'node:module';
+const client = new DynamoDBClient({ region: 'us-east-1', endpoint: process.env.FAKE_AWS_ENDPOINT });
+export const handler = async () => {
+  await client.send(new PutItemCommand({ TableName: '${TABLE}', Item: { id: { S: 'esm' } } }));
+  return { resolved: createRequire(import.meta.url).resolve('@aws-sdk/client-dynamodb') };
+};`,
+    });
+    installOwnSdk(taskRoot, ['@aws-sdk/client-dynamodb']);
+    const result = await withLayer({ runtime, taskRoot, handler: 'index.handler', env: env() }, (sandbox) => sandbox.invoke({}));
+    expect(result).toMatchObject({ kind: 'success', payload: { resolved: expect.stringMatching(`^${taskRoot}/node_modules/`) } });
+    const { invocation, others } = traceOf(await receiver().waitForSpans(2), result);
+    expect(others).toMatchObject([{ name: 'DynamoDB.PutItem', kind: 'CLIENT', parentSpanId: invocation.spanId, scope: { name: '@opentelemetry/instrumentation-aws-sdk' } }]);
+  });
+
   it('with OTEL_NODE_DISABLED_INSTRUMENTATIONS=aws-sdk, AWS calls are HTTP client spans named as AWS calls, and messages carry no traceparent', async () => {
     const queueUrl = aws.queueUrl(QUEUE);
     // DynamoDB and SQS name the operation in X-Amz-Target; SNS (query protocol) only in its form body.

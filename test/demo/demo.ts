@@ -1,11 +1,13 @@
 /**
  * `npm run demo`: a traced sample function in the local Lambda sandbox, its trace printed as a
- * waterfall. The function (test/demo/function) looks up an order's stock with fetch().
+ * waterfall. The function (test/demo/function) reads an order from DynamoDB (a loopback AWS
+ * endpoint) and looks up its stock with fetch().
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { LAYER_WRAPPER } from '../e2e/layer';
+import { AwsEndpoint } from '../sandbox/aws-endpoint';
 import { OtlpReceiver } from '../sandbox/otlp-receiver';
 import { Sandbox } from '../sandbox/sandbox';
 import { renderWaterfall } from './waterfall';
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((resolve) => inventory.listen(0, '127.0.0.1', resolve));
   const receiver = await OtlpReceiver.start();
+  const aws = await AwsEndpoint.start();
   const sandbox = await Sandbox.start({
     runtime: 'nodejs24.x',
     taskRoot: join(__dirname, 'function'),
@@ -40,6 +43,7 @@ async function main(): Promise<void> {
     wrapper: LAYER_WRAPPER,
     env: {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      AWS_ENDPOINT_URL_DYNAMODB: aws.url,
       INVENTORY_URL: `http://127.0.0.1:${(inventory.address() as AddressInfo).port}`,
     },
   });
@@ -55,7 +59,7 @@ async function main(): Promise<void> {
           `export after the response took ${((frozenAt ?? 0) - (responseAt ?? 0)).toFixed(1)} ms before the freeze\n`,
       );
     }
-    const spans = await receiver.waitForSpans(4, 5000);
+    const spans = await receiver.waitForSpans(6, 5000);
     console.log('What the OTLP receiver got:\n');
     console.log(renderWaterfall(spans));
     const server = spans.find((s) => s.kind === 'SERVER');
@@ -68,6 +72,7 @@ async function main(): Promise<void> {
   } finally {
     await sandbox.shutdown();
     await receiver.close();
+    await aws.close();
     inventory.close();
   }
 }

@@ -33,9 +33,10 @@ export async function chooseExportPolicy(config: Config, flusher: Flusher, diag:
   };
   if (lambda.runtimeApi === undefined) return fallBack('AWS_LAMBDA_RUNTIME_API is not set');
   const client = new ExtensionClient(lambda.runtimeApi);
+  const started = Date.now();
   const registration = await client.register(REGISTER_TIMEOUT_MS);
   if (!registration.ok) return fallBack(registration.reason);
-  diag.debug('export mode: after-response');
+  diag.debug(`export mode: after-response (registered as an internal extension in ${Date.now() - started} ms)`);
   const policy = new AfterResponsePolicy(flusher, client, registration.id, flushTimeoutMs, diag);
   policy.start();
   flushOnSigterm(policy, diag);

@@ -10,10 +10,16 @@ import { createDiag, describeError } from './diag';
 import { redirectHandler } from './handler/redirect';
 import { parseHandler } from './handler/resolve';
 import { chooseExportPolicy } from './export/choose';
+import { Flusher } from './export/flusher';
+import { destinationOf, sinkOpener } from './export/open-sink';
+import { SpanBuffer } from './export/span-buffer';
 import { ignoredHosts } from './instrumentations/ignore';
 import { loadOnFirstUse } from './instrumentations/on-first-use';
 import { InvocationTracer } from './invocation/invocation-tracer';
 import { setupTracing } from './tracer/setup';
+
+/** Ended spans kept for the next export; past this many (a backend that is down), new ones are dropped. */
+const MAX_BUFFERED_SPANS = 2048;
 
 async function start(): Promise<void> {
   const warnings: string[] = [];
@@ -36,7 +42,13 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     diag.debug(`handler ${JSON.stringify(handler)} left to the runtime`);
     return;
   }
-  const tracing = setupTracing(config, diag);
+  const buffer = new SpanBuffer(MAX_BUFFERED_SPANS);
+  const flusher = new Flusher(buffer, sinkOpener(config), destinationOf(config), diag);
+  // Started before the tracer is set up: the extension's registration is a round trip to the
+  // Runtime API, which overlaps that work. Once registered, the policy polls Lambda whatever
+  // happens next, so a failure below cannot leave Lambda waiting for this extension.
+  const policy = chooseExportPolicy(config, flusher, diag);
+  const tracing = setupTracing(config, diag, buffer);
   const layerDir = dirname(fileURLToPath(import.meta.url));
   const starter = new InvocationTracer({
     tracer: tracing.tracer,
@@ -47,7 +59,7 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     functionName: config.lambda.functionName,
     functionVersion: config.lambda.functionVersion,
     initializationType: config.lambda.initializationType,
-    policy: await chooseExportPolicy(config, tracing.flusher, diag),
+    policy: await policy,
   });
   const beforeUserCode = (): void =>
     loadOnFirstUse({

@@ -3,27 +3,25 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Config } from '../config/load';
 import type { Diag } from '../diag';
-import { Flusher } from '../export/flusher';
-import { destinationOf, sinkOpener } from '../export/open-sink';
-import { SpanBuffer } from '../export/span-buffer';
+import type { SpanBuffer } from '../export/span-buffer';
 import { AwsRequestIdAlias } from './aws-request-id';
 import { createPropagator } from './propagator';
 import { resourceAttributes } from './resource';
 import { createSampler } from './sampler';
 
-const MAX_BUFFERED_SPANS = 2048;
 const TRACER_NAME = 'lambda-otel-preload';
 
 export interface Tracing {
   readonly provider: TracerProvider;
   readonly tracer: Tracer;
   readonly propagator: TextMapPropagator;
-  readonly flusher: Flusher;
 }
 
-/** Builds the provider from Config and registers it globally, with the context manager and propagator. */
-export function setupTracing(config: Config, diag: Diag): Tracing {
-  const buffer = new SpanBuffer(MAX_BUFFERED_SPANS);
+/**
+ * Builds the provider from Config and registers it globally, with the context manager and
+ * propagator. Ended spans go to `buffer`, which the export policy drains.
+ */
+export function setupTracing(config: Config, diag: Diag, buffer: SpanBuffer): Tracing {
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes(resourceAttributes(config)),
     sampler: createSampler(config.sampler),
@@ -34,8 +32,7 @@ export function setupTracing(config: Config, diag: Diag): Tracing {
   routeOtelDiagnostics(diag);
   const propagator = createPropagator(config.propagators);
   provider.register({ propagator });
-  const flusher = new Flusher(buffer, sinkOpener(config), destinationOf(config), diag);
-  return { provider, tracer: provider.getTracer(TRACER_NAME), propagator, flusher };
+  return { provider, tracer: provider.getTracer(TRACER_NAME), propagator };
 }
 
 /**

@@ -1,7 +1,6 @@
 import * as nodeModule from 'node:module';
-import { join } from 'node:path';
+import { isAbsolute, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Hook } from 'require-in-the-middle';
 import type { InstrumentationName } from '../config/load';
 import { describeError, type Diag } from '../diag';
 import { instrumentationFile, TRIGGER_MODULES, type InstrumentationContext, type InstrumentationModule } from './catalog';
@@ -26,11 +25,8 @@ export interface OnFirstUseOptions {
 export function loadOnFirstUse(options: OnFirstUseOptions): void {
   if (options.names.length === 0) return;
   const activator = new Activator(options);
-  const owners = new Map<string, InstrumentationName>();
-  for (const name of options.names) for (const module of TRIGGER_MODULES[name]) owners.set(module, name);
-  new Hook([...owners.keys()], { internals: true }, (exports, moduleName, basedir) =>
-    activator.onRequire(exports, moduleName, basedir, owners),
-  );
+  const triggers = new Triggers(options.names);
+  watchRequires(triggers, activator);
   if (options.names.includes('undici')) armFetch(() => activator.activate('undici'));
   if (options.names.includes('http')) armBuiltinImports('http', activator);
 }
@@ -46,6 +42,10 @@ class Activator {
 
   get layerDir(): string {
     return this.options.layerDir;
+  }
+
+  isActive(name: InstrumentationName): boolean {
+    return this.outcomes.get(name) === true;
   }
 
   /** Loads and enables an instrumentation once; false when it could not be (it then stays off). */
@@ -65,40 +65,93 @@ class Activator {
     return enabled;
   }
 
-  /**
-   * A trigger module was required. The instrumentation's own require hook, installed only now,
-   * missed this require (and any trigger module whose require is still in progress under it), so
-   * the module is required once more, through that hook, which patches the loaded exports.
-   */
-  onRequire<T>(exports: T, moduleName: string, basedir: string | undefined, owners: ReadonlyMap<string, InstrumentationName>): T {
-    const trigger = triggerOf(moduleName, owners);
-    const owner = trigger === undefined ? undefined : owners.get(trigger);
-    if (trigger === undefined || owner === undefined || !this.activate(owner)) return exports;
-    try {
-      return this.load(filenameOf(moduleName, trigger, basedir)) as T;
-    } catch (error) {
-      this.options.diag.once(`repatch:${owner}`, 'warn', `instrumentation ${owner} could not patch ${moduleName}: ${describeError(error)}`);
-      return exports;
-    }
-  }
-
-  /** Requires the trigger modules again so that their exports are patched in place. */
+  /** Requires builtins again, through every hook, so that their exports are patched in place. */
   patchBuiltins(modules: readonly string[]): void {
     for (const module of modules) this.load(module);
   }
+
+  warnOnce(name: InstrumentationName, message: string): void {
+    this.options.diag.once(`repatch:${name}`, 'warn', `instrumentation ${name} could not patch ${message}`);
+  }
 }
 
-/** RITM names a package's inner files `<package>/<path>`; the trigger is the package. */
-function triggerOf(moduleName: string, owners: ReadonlyMap<string, InstrumentationName>): string | undefined {
-  if (owners.has(moduleName)) return moduleName;
-  for (const trigger of owners.keys()) if (moduleName.startsWith(trigger + '/')) return trigger;
-  return undefined;
+/**
+ * Which requires may load a module an instrumentation patches. Decided from the request string
+ * (and, for a relative request, the requiring file) alone: this runs for every require of the
+ * function's whole init, so nothing here resolves a path.
+ */
+class Triggers {
+  private readonly builtins = new Map<string, InstrumentationName>();
+  private readonly packages: { readonly name: string; readonly dir: string; readonly owner: InstrumentationName }[] = [];
+
+  constructor(names: readonly InstrumentationName[]) {
+    for (const owner of names) {
+      for (const module of TRIGGER_MODULES[owner]) {
+        if (nodeModule.isBuiltin(module)) this.builtins.set(module, owner);
+        else this.packages.push({ name: module, dir: `${sep}node_modules${sep}${module.split('/').join(sep)}${sep}`, owner });
+      }
+    }
+  }
+
+  /** The instrumentation a require may concern: a builtin, a package (or a subpath), or a file inside one. */
+  ownerOf(request: string, parentFilename: string | undefined): InstrumentationName | undefined {
+    const builtin = this.builtins.get(request.startsWith('node:') ? request.slice(5) : request);
+    if (builtin !== undefined) return builtin;
+    const relative = request.startsWith('.') || isAbsolute(request);
+    for (const pkg of this.packages) {
+      if (relative ? parentFilename?.includes(pkg.dir) : request === pkg.name || request.startsWith(`${pkg.name}/`)) return pkg.owner;
+    }
+    return undefined;
+  }
 }
 
-function filenameOf(moduleName: string, trigger: string, basedir: string | undefined): string {
-  if (basedir === undefined) return moduleName; // a builtin
-  if (moduleName === trigger) return require.resolve(trigger, { paths: [basedir] });
-  return join(basedir, moduleName.slice(trigger.length + 1));
+interface RequiringModule {
+  readonly filename?: string;
+  require(request: string): unknown;
+}
+
+/**
+ * Wraps `Module.prototype.require` (and `process.getBuiltinModule`). When a require that may
+ * concern an instrumentation returns, the instrumentation is loaded, and the module is required
+ * once more through the hook the instrumentation installed just now, which patches its exports
+ * before the function sees them. That second require is only needed when the instrumentation was
+ * not active yet as the require began: a require that began later passed the instrumentation's
+ * own hook, which is outside this one.
+ */
+function watchRequires(triggers: Triggers, activator: Activator): void {
+  const proto = nodeModule.Module.prototype as unknown as RequiringModule;
+  const original = proto.require;
+  let repeating = false;
+  proto.require = function (this: RequiringModule, request: string): unknown {
+    if (repeating) return original.call(this, request);
+    const owner = triggers.ownerOf(request, this.filename);
+    const wasActive = owner !== undefined && activator.isActive(owner);
+    const exports = original.call(this, request);
+    if (owner === undefined || wasActive || !activator.activate(owner)) return exports;
+    try {
+      repeating = true;
+      return proto.require.call(this, request);
+    } catch (error) {
+      activator.warnOnce(owner, `${request}: ${describeError(error)}`);
+      return exports;
+    } finally {
+      repeating = false;
+    }
+  };
+  watchGetBuiltinModule(triggers, activator);
+}
+
+/** `process.getBuiltinModule('node:https')` (Node >= 22.3) reaches a builtin past every require. */
+function watchGetBuiltinModule(triggers: Triggers, activator: Activator): void {
+  const original = process.getBuiltinModule;
+  if (typeof original !== 'function') return;
+  const watched = function (this: unknown, id: string): unknown {
+    const owner = triggers.ownerOf(id, undefined);
+    const exports: unknown = Reflect.apply(original, this, [id]);
+    if (owner !== undefined && !activator.isActive(owner) && activator.activate(owner)) activator.patchBuiltins([id]);
+    return exports;
+  };
+  process.getBuiltinModule = watched as typeof process.getBuiltinModule;
 }
 
 /**

@@ -58,6 +58,11 @@ const call = (send) => new Promise((resolve, reject) => {
 });
 export const handler = async () => [await call(http.request), await call(request)];`;
 
+const GET_BUILTIN_MODULE = `
+exports.handler = () => new Promise((resolve, reject) => {
+  process.getBuiltinModule('node:http').get(process.env.DOWNSTREAM_URL + '/stock', (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); }).on('error', reject);
+});`;
+
 const FETCH = `
 exports.handler = async () => {
   const response = await fetch(process.env.DOWNSTREAM_URL + '/stock');
@@ -106,6 +111,15 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
       expect(client.attributes).toMatchObject({ 'http.request.method': 'GET', 'http.response.status_code': 200 });
       expectCarried(downstream().traceparents[i], client);
     });
+  });
+
+  it('loads the HTTP instrumentation when the function takes http from process.getBuiltinModule', async () => {
+    const { results, loaded } = await run({ 'index.js': GET_BUILTIN_MODULE }, {}, 1);
+    expect(results).toMatchObject([{ kind: 'success', payload: 200 }]);
+    expect(loaded).toEqual(['http']);
+    const clients = (await receiver().waitForSpans(2)).filter((s) => s.kind === 'CLIENT');
+    expect(clients).toHaveLength(1);
+    expectCarried(downstream().traceparents[0], clients[0]);
   });
 
   it('traces an ES module\'s node:http imports, default and named, from the first call', async () => {

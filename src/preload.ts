@@ -71,6 +71,9 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
   redirectHandler(process.env, layerDir, { ref, taskRoot, starter, diag, beforeUserCode });
 }
 
+/** For the handler module (handler-entry.ts), which imports this preload rather than bundling a copy. */
+export { loadWrappedHandler } from './handler/take-over';
+
 // Top-level await: the runtime starts only after this resolves, which keeps the extension's
 // registration inside Lambda's registration window (it closes at the runtime's first /next).
 await start();

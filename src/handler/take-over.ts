@@ -1,0 +1,38 @@
+import { createRequire } from 'node:module';
+import { describeError } from '../diag';
+import { loadUserFunction, loaderStyleFor, type UserFunction } from './load';
+import { takeRedirect } from './redirect';
+import { HandlerNotFound } from './runtime-errors';
+import { wrapHandler } from './wrap';
+
+/**
+ * What the layer's handler module exports as the handler: the user's function, loaded with the
+ * runtime's own rules after the start-up hooks are armed, and wrapped. Called once, by the
+ * handler module the preload pointed `_HANDLER` at, with the environment whose `_HANDLER` it
+ * puts back.
+ */
+export async function loadWrappedHandler(env: NodeJS.ProcessEnv): Promise<UserFunction> {
+  const redirect = takeRedirect(env);
+  if (redirect === undefined) {
+    throw new HandlerNotFound('lambda-otel-preload: the handler module was loaded without its preload');
+  }
+  try {
+    redirect.beforeUserCode();
+  } catch (error) {
+    redirect.diag.error(`client instrumentations are off: ${describeError(error)}`);
+  }
+  const original = await loadUserFunction({
+    taskRoot: redirect.taskRoot,
+    ref: redirect.ref,
+    style: loaderStyleFor(Number.parseInt(process.versions.node, 10)),
+    // The runtime's own require: its error messages name the runtime's entry file, as without us.
+    runtimeRequire: createRequire(process.argv[1] ?? import.meta.url),
+    importModule: (specifier) => import(specifier),
+  });
+  try {
+    return wrapHandler(original, redirect.starter, redirect.diag);
+  } catch (error) {
+    redirect.diag.error(`could not wrap the handler, running untraced: ${describeError(error)}`);
+    return original;
+  }
+}

@@ -45,7 +45,7 @@ function warmRows(warm: PerVariant<WarmSamples>, label: string, ours: Variant): 
     rows.push(added(mapVariants(seg, (s) => percentile(s.latencyMs, 99)), `${prefix}warm latency added, p99 ${at}`, 'ms', ours));
     rows.push(added(mapVariants(seg, (s) => median(s.billedMs)), `${prefix}billed time added, median ${at}`, 'ms', ours));
     rows.push(added(mapVariants(seg, (s) => percentile(s.billedMs, 99)), `${prefix}billed time added, p99 ${at}`, 'ms', ours));
-    if (ours === OURS) rows.push(added(mapVariants(seg, (s) => s.cpuMsPerInvocation), `CPU per invocation added ${at}`, 'ms', ours));
+    rows.push(added(mapVariants(seg, (s) => s.cpuMsPerInvocation), `${prefix}CPU per invocation added ${at}`, 'ms', ours));
   });
   return rows;
 }

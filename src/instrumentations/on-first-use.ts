@@ -28,7 +28,7 @@ export function loadOnFirstUse(options: OnFirstUseOptions): void {
   const triggers = new Triggers(options.names);
   watchRequires(triggers, activator);
   if (options.names.includes('undici')) armFetch(() => activator.activate('undici'));
-  if (options.names.includes('http')) armBuiltinImports('http', activator);
+  if (options.names.includes('http')) armBuiltinImports('http', activator, options.layerDir);
 }
 
 class Activator {
@@ -38,10 +38,6 @@ class Activator {
 
   constructor(private readonly options: OnFirstUseOptions) {
     this.load = nodeModule.createRequire(join(options.layerDir, 'preload.mjs'));
-  }
-
-  get layerDir(): string {
-    return this.options.layerDir;
   }
 
   isActive(name: InstrumentationName): boolean {
@@ -188,13 +184,13 @@ interface ModuleHooks {
  * resolve hook sees it: the instrumentation loads and patches the builtin before its ES module
  * facade is built, and named imports (`import { request } from 'node:https'`) are synced too.
  */
-function armBuiltinImports(name: InstrumentationName, activator: Activator): void {
+function armBuiltinImports(name: InstrumentationName, activator: Activator, layerDir: string): void {
   const { registerHooks, syncBuiltinESMExports } = nodeModule as unknown as ModuleHooks;
   if (typeof registerHooks !== 'function') return;
   const modules = TRIGGER_MODULES[name];
   const names = new Set(modules.flatMap((module) => [module, `node:${module}`]));
   // The layer's own exporter imports node:http(s) too; that is not the function using HTTP.
-  const layerUrl = pathToFileURL(activator.layerDir).href + '/';
+  const layerUrl = pathToFileURL(layerDir).href + '/';
   const hooks = registerHooks({
     resolve(specifier, context, next) {
       if (names.has(specifier) && context.conditions?.includes('import') && !context.parentURL?.startsWith(layerUrl)) {

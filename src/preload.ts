@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from './config/load';
 import { createDiag, describeError } from './diag';
-import { redirectHandler } from './handler/redirect';
+import { functionHandler, redirectHandler } from './handler/redirect';
 import { parseHandler } from './handler/resolve';
 import { chooseExportPolicy } from './export/choose';
 import { Flusher } from './export/flusher';
@@ -35,7 +35,9 @@ async function start(): Promise<void> {
 }
 
 async function instrument(config: Config, diag: ReturnType<typeof createDiag>): Promise<void> {
-  const { handler, taskRoot } = config.lambda;
+  const layerDir = dirname(fileURLToPath(import.meta.url));
+  const { taskRoot } = config.lambda;
+  const handler = functionHandler(config.lambda.handler, config.lambda.savedHandler, layerDir);
   const ref = handler === undefined ? undefined : parseHandler(handler);
   if (ref === undefined || taskRoot === undefined) {
     // The runtime reports a missing or malformed handler itself; we keep out of its way.
@@ -49,7 +51,6 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
   // happens next, so a failure below cannot leave Lambda waiting for this extension.
   const policy = chooseExportPolicy(config, flusher, diag);
   const tracing = setupTracing(config, diag, buffer);
-  const layerDir = dirname(fileURLToPath(import.meta.url));
   const starter = new InvocationTracer({
     tracer: tracing.tracer,
     propagator: tracing.propagator,

@@ -8,7 +8,7 @@ import {
   parseUrl,
   type Warn,
 } from './parse';
-import type { LambdaEnvName, SettingName } from './settings';
+import { SAVED_HANDLER_ENV, type LambdaEnvName, type SettingName } from './settings';
 
 export const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
 export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
@@ -56,6 +56,8 @@ export interface LambdaInfo {
   readonly region: string | undefined;
   readonly taskRoot: string | undefined;
   readonly handler: string | undefined;
+  /** The function's own `_HANDLER` as a main thread's preload saved it (see SAVED_HANDLER_ENV). */
+  readonly savedHandler: string | undefined;
   readonly runtimeApi: string | undefined;
   /** Set on Lambda Managed Instances, where one process serves many invocations at once. */
   readonly maxConcurrency: number | undefined;
@@ -105,6 +107,7 @@ export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
     region: lambdaVar('AWS_REGION'),
     taskRoot: lambdaVar('LAMBDA_TASK_ROOT'),
     handler: lambdaVar('_HANDLER'),
+    savedHandler: env[SAVED_HANDLER_ENV] || undefined,
     runtimeApi: lambdaVar('AWS_LAMBDA_RUNTIME_API'),
     maxConcurrency: positiveInt(lambdaVar('AWS_LAMBDA_MAX_CONCURRENCY')),
   };

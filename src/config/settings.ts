@@ -129,3 +129,11 @@ export const LAMBDA_ENV = [
 ] as const;
 
 export type LambdaEnvName = (typeof LAMBDA_ENV)[number];
+
+/**
+ * Where the preload keeps the function's own `_HANDLER` while `_HANDLER` points at the layer's
+ * handler module. Worker threads (Lambda Managed Instances) copy the environment the main
+ * thread's preload left, so a worker's preload finds its `_HANDLER` already redirected and reads
+ * the function's handler here. The handler module deletes it before user code runs.
+ */
+export const SAVED_HANDLER_ENV = '_LAMBDA_OTEL_HANDLER';

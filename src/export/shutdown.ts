@@ -1,3 +1,4 @@
+import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 import type { Diag } from '../diag';
 import type { ExportPolicy } from './policy';
 
@@ -9,11 +10,19 @@ import type { ExportPolicy } from './policy';
  *
  * The flush waits for the next timers phase: the user's own SIGTERM listeners (registered after
  * ours) and timers that fell due while the environment was frozen get to end their spans first.
+ *
+ * Signals reach the main thread only. On Lambda Managed Instances the invocations run in worker
+ * threads, each with its own preload and spans, so the main thread passes the shutdown on to them
+ * over a BroadcastChannel.
  */
 export const SHUTDOWN_BUDGET_MS = 300;
+const SHUTDOWN_CHANNEL = 'lambda-otel-preload:shutdown';
 
 export function flushOnSigterm(policy: ExportPolicy, diag: Diag): void {
-  process.once('SIGTERM', () => {
+  const channel = new BroadcastChannel(SHUTDOWN_CHANNEL);
+  // Neither a pending message nor the channel may keep a thread alive.
+  channel.unref();
+  const flush = (): void => {
     const started = Date.now();
     setTimeout(() => {
       policy.shutdown(SHUTDOWN_BUDGET_MS).then(
@@ -21,5 +30,13 @@ export function flushOnSigterm(policy: ExportPolicy, diag: Diag): void {
         () => undefined,
       );
     }, 0);
-  });
+  };
+  if (isMainThread) {
+    process.once('SIGTERM', () => {
+      channel.postMessage('shutdown');
+      flush();
+    });
+  } else {
+    channel.onmessage = flush;
+  }
 }

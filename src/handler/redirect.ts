@@ -1,3 +1,4 @@
+import { SAVED_HANDLER_ENV } from '../config/settings';
 import type { Diag } from '../diag';
 import type { HandlerRef } from './resolve';
 import type { InvocationStarter } from './wrap';
@@ -18,20 +19,38 @@ export interface Redirect {
 
 let pending: Redirect | undefined;
 
+function redirectTarget(layerDir: string): string {
+  return `${layerDir}/${HANDLER_MODULE}.${HANDLER_EXPORT}`;
+}
+
+/**
+ * The function's own handler string. A worker thread of Lambda Managed Instances copies the
+ * environment its main thread's preload left: `_HANDLER` then already names our handler module,
+ * and the function's value is the one saved beside it.
+ */
+export function functionHandler(handler: string | undefined, saved: string | undefined, layerDir: string): string | undefined {
+  return handler === redirectTarget(layerDir) ? saved : handler;
+}
+
 /**
  * Points the runtime at our handler module by rewriting `_HANDLER`, which the runtime reads only
- * after the preloads ran. The handler module restores the original value before any user code
- * runs, so the function sees the `_HANDLER` it would see without the layer.
+ * after the preloads ran, and saves the original for worker threads that copy this environment.
+ * The handler module restores the original value before any user code runs, so the function sees
+ * the `_HANDLER` it would see without the layer.
  */
 export function redirectHandler(env: NodeJS.ProcessEnv, layerDir: string, redirect: Redirect): void {
   pending = redirect;
-  env._HANDLER = `${layerDir}/${HANDLER_MODULE}.${HANDLER_EXPORT}`;
+  env[SAVED_HANDLER_ENV] = redirect.ref.full;
+  env._HANDLER = redirectTarget(layerDir);
 }
 
 /** Called once by the handler module; also puts the original `_HANDLER` back. */
 export function takeRedirect(env: NodeJS.ProcessEnv): Redirect | undefined {
   const taken = pending;
   pending = undefined;
-  if (taken) env._HANDLER = taken.ref.full;
+  if (taken) {
+    env._HANDLER = taken.ref.full;
+    delete env[SAVED_HANDLER_ENV];
+  }
   return taken;
 }

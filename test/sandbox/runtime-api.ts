@@ -95,6 +95,14 @@ export interface FunctionInfo {
   readonly handler: string;
 }
 
+export interface RuntimeApiOptions extends FunctionInfo {
+  /**
+   * Lambda Managed Instances: many `/next` may be pending at once (one per runtime worker), and
+   * internal extensions may register only without events.
+   */
+  readonly multiConcurrency?: boolean;
+}
+
 interface ExtensionState extends ExtensionRecord {
   waiting: ServerResponse | undefined;
   queue: Invocation[];
@@ -114,24 +122,27 @@ export class RuntimeApi {
   /** Requests the server did not understand, for debugging. */
   readonly unknownRequests: string[] = [];
 
-  private runtimeWaiting: ServerResponse | undefined;
+  /** Pending runtime /next requests: at most one, except in multi-concurrency mode. */
+  private runtimeWaiting: ServerResponse[] = [];
   private runtimeQueue: Invocation[] = [];
   private extensionsById = new Map<string, ExtensionState>();
   private readonly outcomes = new Map<string, RuntimeOutcome>();
   private readonly listeners = new Set<() => void>();
   private info: FunctionInfo;
+  readonly multiConcurrency: boolean;
 
   private constructor(
     private readonly server: Server,
     readonly port: number,
-    info: FunctionInfo,
+    { multiConcurrency, ...info }: RuntimeApiOptions,
   ) {
     this.info = info;
+    this.multiConcurrency = multiConcurrency ?? false;
   }
 
-  static async start(info: FunctionInfo): Promise<RuntimeApi> {
+  static async start(options: RuntimeApiOptions): Promise<RuntimeApi> {
     const server = createServer();
-    const api = new RuntimeApi(server, await listenOnLoopback(server), info);
+    const api = new RuntimeApi(server, await listenOnLoopback(server), options);
     server.on('request', (req, res) => api.handle(req, res));
     return api;
   }
@@ -147,8 +158,8 @@ export class RuntimeApi {
     this.generation += 1;
     this.runtimeNextCount = 0;
     this.firstNextAt = undefined;
-    this.endPending(this.runtimeWaiting);
-    this.runtimeWaiting = undefined;
+    for (const res of this.runtimeWaiting) this.endPending(res);
+    this.runtimeWaiting = [];
     this.runtimeQueue = [];
     for (const ext of this.extensionsById.values()) this.endPending(ext.waiting);
     this.extensionsById = new Map();
@@ -168,7 +179,12 @@ export class RuntimeApi {
 
   /** The runtime has a pending GET /next. */
   get runtimeIsWaiting(): boolean {
-    return this.runtimeWaiting !== undefined;
+    return this.runtimeWaiting.length > 0;
+  }
+
+  /** How many GET /next are pending (one per idle worker in multi-concurrency mode). */
+  get runtimeWaitingCount(): number {
+    return this.runtimeWaiting.length;
   }
 
   /** Every INVOKE-subscribed extension has a pending GET event/next. */
@@ -186,7 +202,7 @@ export class RuntimeApi {
   /** Hands an invocation to the runtime and to every INVOKE-subscribed extension. */
   dispatch(invocation: Invocation): void {
     this.runtimeQueue.push(invocation);
-    this.flushRuntime();
+    while (this.runtimeQueue.length > 0 && this.runtimeWaiting.length > 0) this.flushRuntime();
     for (const ext of this.extensionsById.values()) {
       if (!ext.events.includes('INVOKE')) continue;
       ext.queue.push(invocation);
@@ -223,8 +239,8 @@ export class RuntimeApi {
   }
 
   async close(): Promise<void> {
-    this.endPending(this.runtimeWaiting);
-    this.runtimeWaiting = undefined;
+    for (const res of this.runtimeWaiting) this.endPending(res);
+    this.runtimeWaiting = [];
     for (const ext of this.extensionsById.values()) this.endPending(ext.waiting);
     await closeServer(this.server);
   }
@@ -281,15 +297,16 @@ export class RuntimeApi {
   private runtimeNext(res: ServerResponse): void {
     this.runtimeNextCount += 1;
     if (this.firstNextAt === undefined) this.firstNextAt = nowMs();
-    if (this.runtimeWaiting !== undefined) {
+    if (this.runtimeWaiting.length > 0 && !this.multiConcurrency) {
       sendJson(res, 400, { errorType: 'InvalidStateTransition', errorMessage: 'a /next is already pending' });
       return;
     }
-    this.runtimeWaiting = res;
+    this.runtimeWaiting.push(res);
     // The response's own close event: a keep-alive socket outlives many long polls.
     res.once('close', () => {
-      if (this.runtimeWaiting === res) {
-        this.runtimeWaiting = undefined;
+      const at = this.runtimeWaiting.indexOf(res);
+      if (at >= 0) {
+        this.runtimeWaiting.splice(at, 1);
         this.changed();
       }
     });
@@ -298,11 +315,11 @@ export class RuntimeApi {
   }
 
   private flushRuntime(): void {
-    const res = this.runtimeWaiting;
+    const res = this.runtimeWaiting[0];
     const invocation = this.runtimeQueue[0];
     if (res === undefined || invocation === undefined) return;
     this.runtimeQueue.shift();
-    this.runtimeWaiting = undefined;
+    this.runtimeWaiting.shift();
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       'Lambda-Runtime-Aws-Request-Id': invocation.requestId,
@@ -360,9 +377,10 @@ export class RuntimeApi {
       } catch {
         return refuse(400, 'InvalidRequest', 'body is not JSON');
       }
-      const invalid = events.find((e) => e !== 'INVOKE');
+      // There is no /opt/extensions here: every extension is internal. Internal ones get INVOKE
+      // only, and on Lambda Managed Instances no event at all.
+      const invalid = events.find((e) => e !== 'INVOKE' || this.multiConcurrency);
       if (invalid !== undefined) {
-        // There is no /opt/extensions here: every extension is internal, and internal ones get INVOKE only.
         return refuse(400, 'Extension.InvalidEventType', `internal extensions cannot subscribe to ${invalid}`);
       }
       if (this.extensionsById.size >= MAX_EXTENSIONS) return refuse(400, 'Extension.TooManyExtensions', 'at most 10 extensions');

@@ -4,7 +4,8 @@
  * internal extensions, shutdown signals).
  */
 import { processState, runtimes, Sandbox, withSandbox, type InvokeResult, type SandboxOptions } from './sandbox';
-import { makeTaskRoot } from './task-root';
+import { linkOtelApi } from '../e2e/layer';
+import { functionFixture, makeTaskRoot } from './task-root';
 
 function opts(runtime: SandboxOptions['runtime'], files: Record<string, string>, extra: Partial<SandboxOptions> = {}): SandboxOptions {
   return { runtime, taskRoot: makeTaskRoot(files), handler: 'index.handler', ...extra };
@@ -262,5 +263,41 @@ describe('sandbox on nodejs24.x only', () => {
     await withSandbox(opts('nodejs24.x', { 'index.js': 'exports.handler = (e, c, cb) => cb(null, 42);' }), async (sb) => {
       expect(sb.initError?.errorType).toBe('Runtime.CallbackHandlerDeprecated');
     });
+  });
+});
+
+describe('sandbox on nodejs24.x as Lambda Managed Instances', () => {
+  const options = (fixture: string): SandboxOptions => ({
+    runtime: 'nodejs24.x',
+    taskRoot: linkOtelApi(functionFixture(fixture)),
+    handler: 'index.handler',
+    maxConcurrency: 8,
+    workerCount: 2,
+  });
+
+  it('runs invocations concurrently in worker threads, never frozen', async () => {
+    await withSandbox(options('concurrent'), async (sb) => {
+      const results = await Promise.all(Array.from({ length: 8 }, (_, n) => sb.invoke({ n, sleepMs: 300 })));
+      const payloads = results.map((r) => expectKind(r, 'success').payload as { n: number; threadId: number });
+      expect(payloads.map((p) => p.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      // Two worker threads (ids 1 and 2), the main thread (0) runs none.
+      expect(new Set(payloads.map((p) => p.threadId))).toEqual(new Set([1, 2]));
+      // Eight 300 ms invocations at once: far less than the 2.4 s they would take one by one.
+      const first = Math.min(...results.map((r) => r.timing.invokeStart));
+      const last = Math.max(...results.map((r) => r.timing.responseAt ?? Infinity));
+      expect(last - first).toBeLessThan(1800);
+      expect(results.every((r) => r.timing.frozenAt === undefined)).toBe(true);
+      expect(sb.frozen).toBe(false);
+      expect(sb.environment()).toMatchObject({ AWS_LAMBDA_MAX_CONCURRENCY: '8', AWS_LAMBDA_INITIALIZATION_TYPE: 'lambda-managed-instances' });
+    });
+  });
+
+  it('lets internal extensions register without events only, and shuts down with SIGTERM first', async () => {
+    const sb = await Sandbox.start(options('registers-extension'));
+    const payload = expectKind(await sb.invoke({}), 'success').payload;
+    // Each of the two workers registers; the answers are the same in both.
+    expect(payload).toEqual({ withInvoke: { status: 400, errorType: 'Extension.InvalidEventType' }, withoutEvents: { status: 200 } });
+    const shutdown = await sb.shutdown();
+    expect(shutdown.sigtermSent).toBe(true);
   });
 });

@@ -73,6 +73,14 @@ export interface SandboxOptions {
   readonly initializationType?: 'on-demand' | 'provisioned-concurrency' | 'snap-start' | 'lambda-managed-instances';
   /** Default "us-east-1". */
   readonly region?: string;
+  /**
+   * Lambda Managed Instances (nodejs24.x only: aws-lambda-ric 3.3 has no multi-concurrency): sets
+   * AWS_LAMBDA_MAX_CONCURRENCY, up to this many invocations run at once, in worker threads that
+   * each run the preloads; no freeze between invocations.
+   */
+  readonly maxConcurrency?: number;
+  /** AWS_LAMBDA_NODEJS_WORKER_COUNT with maxConcurrency (default 2: each worker loads the runtime anew). */
+  readonly workerCount?: number;
 }
 
 export interface InvokeOptions {
@@ -219,8 +227,10 @@ export class Sandbox {
   private proc: Proc | undefined;
   private output = '';
   private readonly logMarks: { requestId: string; offset: number }[] = [];
-  private busy = false;
+  private inFlight = 0;
   private shutdownResult: ShutdownResult | undefined;
+  /** A concurrent invocation's init in progress, which the others wait for. */
+  private initializing: Promise<InitOutcome> | undefined;
   private readonly runtime: RuntimeConfig;
   private readonly timeoutMs: number;
   private readonly initTimeoutMs: number;
@@ -241,10 +251,14 @@ export class Sandbox {
   /** Starts the runtime and waits for the end of init (its first /next, an init error or its exit). */
   static async start(options: SandboxOptions): Promise<Sandbox> {
     installExitHook();
+    if (options.maxConcurrency !== undefined && options.runtime !== 'nodejs24.x') {
+      throw new Error(`maxConcurrency needs nodejs24.x: the ${options.runtime} runtime client here has no multi-concurrency`);
+    }
     const api = await RuntimeApi.start({
       functionName: options.functionName ?? 'test-fn',
       functionVersion: '$LATEST',
       handler: options.handler,
+      multiConcurrency: options.maxConcurrency !== undefined,
     });
     const sandbox = new Sandbox(options, api);
     try {
@@ -305,7 +319,8 @@ export class Sandbox {
       AWS_REGION: this.region,
       AWS_DEFAULT_REGION: this.region,
       AWS_EXECUTION_ENV: this.runtime.executionEnv,
-      AWS_LAMBDA_INITIALIZATION_TYPE: this.options.initializationType ?? 'on-demand',
+      AWS_LAMBDA_INITIALIZATION_TYPE:
+        this.options.initializationType ?? (this.multiConcurrency ? 'lambda-managed-instances' : 'on-demand'),
       TZ: ':UTC',
       LANG: 'en_US.UTF-8',
       NODE_PATH: [runtimeNodeModules(), this.runtime.runtimeDir, this.options.taskRoot].join(':'),
@@ -314,6 +329,10 @@ export class Sandbox {
       AWS_SESSION_TOKEN: 'sandbox-session-token-not-real',
     };
     if (this.options.wrapper !== undefined) env.AWS_LAMBDA_EXEC_WRAPPER = this.options.wrapper;
+    if (this.options.maxConcurrency !== undefined) {
+      env.AWS_LAMBDA_MAX_CONCURRENCY = String(this.options.maxConcurrency);
+      env.AWS_LAMBDA_NODEJS_WORKER_COUNT = String(this.options.workerCount ?? 2);
+    }
     return { ...env, ...this.options.env };
   }
 
@@ -334,14 +353,21 @@ export class Sandbox {
     return this.options.wrapper !== undefined ? [this.options.wrapper, ...args] : args;
   }
 
+  get multiConcurrency(): boolean {
+    return this.options.maxConcurrency !== undefined;
+  }
+
+  /** Invokes the function; concurrent calls are allowed up to `maxConcurrency` (one by default). */
   async invoke(event: unknown, options: InvokeOptions = {}): Promise<InvokeResult> {
     if (this.shutdownResult !== undefined) throw new Error('sandbox is shut down');
-    if (this.busy) throw new Error('one invocation at a time');
-    this.busy = true;
+    if (this.inFlight >= (this.options.maxConcurrency ?? 1)) {
+      throw new Error(this.multiConcurrency ? `more than ${this.options.maxConcurrency} invocations at once` : 'one invocation at a time');
+    }
+    this.inFlight++;
     try {
-      return await this.runInvocation(event, options);
+      return await (this.multiConcurrency ? this.runConcurrentInvocation(event, options) : this.runInvocation(event, options));
     } finally {
-      this.busy = false;
+      this.inFlight--;
     }
   }
 
@@ -355,7 +381,8 @@ export class Sandbox {
     const proc = this.proc;
     let sigtermSent = false;
     if (proc !== undefined && proc.pid !== undefined && proc.exit === undefined) {
-      if (this.api.extensions.length > 0) {
+      // Managed instances always get SIGTERM first.
+      if (this.api.extensions.length > 0 || this.multiConcurrency) {
         killGroup(proc.pid, 'SIGCONT');
         proc.frozen = false;
         killGroup(proc.pid, 'SIGTERM');
@@ -561,6 +588,53 @@ export class Sandbox {
     proc.frozen = true;
     timing.frozenAt = nowMs();
     return result;
+  }
+
+  /**
+   * Lambda Managed Instances: the event is queued for whichever worker asks next, and the
+   * environment is never frozen. A timeout answers the caller but leaves the process running.
+   */
+  private async runConcurrentInvocation(event: unknown, options: InvokeOptions): Promise<InvokeResult> {
+    const requestId = options.requestId ?? randomUUID();
+    const traceId = options.traceId === null ? undefined : (options.traceId ?? makeXRayTraceId());
+    const timing: InvokeTiming = { invokeStart: nowMs() };
+    if (this.initializing !== undefined || this.proc === undefined || this.proc.exit !== undefined) {
+      this.initializing ??= this.init().finally(() => (this.initializing = undefined));
+      const init = await this.initializing;
+      if (!init.ok) {
+        return { kind: 'init-error', requestId, traceId, timing, coldStart: true, ...pickError(init.error), exit: init.exit };
+      }
+    }
+    const proc = this.proc as Proc;
+    const coldStart = proc.invocations === 0;
+    proc.invocations += 1;
+    const base = { requestId, traceId, timing, coldStart };
+    const deadline = nowMs() + this.timeoutMs;
+    timing.dispatchedAt = nowMs();
+    this.api.dispatch({
+      requestId,
+      event: Buffer.isBuffer(event) ? event : Buffer.from(JSON.stringify(event) ?? 'null'),
+      deadlineMs: Date.now() + this.timeoutMs,
+      invokedFunctionArn: this.functionArn,
+      traceId,
+      clientContext: options.clientContext,
+      cognitoIdentity: options.cognitoIdentity,
+      tenantId: options.tenantId,
+    });
+    try {
+      await this.api.until(
+        () => this.api.outcome(requestId) !== undefined || proc.exit !== undefined,
+        Math.max(1, deadline - nowMs()),
+        'the response',
+      );
+    } catch {
+      return { kind: 'timeout', ...base };
+    }
+    const outcome = this.api.outcome(requestId);
+    if (outcome === undefined) return { kind: 'crash', ...base, ...(proc.exit ?? { exitCode: null, signal: null }) };
+    timing.firstByteAt = outcome.firstByteAt;
+    timing.responseAt = outcome.at;
+    return toResult(outcome, base);
   }
 
   private async kill(proc: Proc): Promise<void> {

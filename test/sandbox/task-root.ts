@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -14,5 +14,15 @@ export function makeTaskRoot(files: Record<string, string>): string {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, content);
   }
+  return root;
+}
+
+/** The project's test functions: one task root per folder, each handler type-checked (`// @ts-check`). */
+export const FUNCTION_FIXTURES = join(__dirname, '..', 'fixtures', 'functions');
+
+/** A fresh copy of the fixture function `name` (a folder under test/fixtures/functions), as a task root. */
+export function functionFixture(name: string): string {
+  const root = mkdtempSync(join(tmpdir(), `lambda-task-${name}-`));
+  cpSync(join(FUNCTION_FIXTURES, name), root, { recursive: true });
   return root;
 }

@@ -2,9 +2,9 @@
  * Issue #3: spans leave after the caller has its answer, inside the runtime process, through the
  * internal-extension window, and nothing the export does changes when or what the function answers.
  */
-import { runtimes, Sandbox } from '../sandbox/sandbox';
-import { makeTaskRoot } from '../sandbox/task-root';
-import { ECHO_FUNCTION as ECHO, LAYER_WRAPPER, linkOtelApi, useReceiver, withLayer as run } from './layer';
+import { runtimes, Sandbox } from '../helpers/sandbox/sandbox';
+import { makeTaskRoot } from '../helpers/sandbox/task-root';
+import { ECHO_FUNCTION as ECHO, LAYER_WRAPPER, linkOtelApi, useReceiver, withLayer as run } from '../helpers/layer';
 
 describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   const receiver = useReceiver();

@@ -6,15 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import { buildSync } from 'esbuild';
-import { AwsEndpoint, sentMessages, type AwsExchange } from '../sandbox/aws-endpoint';
-import { Downstream, makeSelfSignedCert, type DownstreamRequest, type TlsFiles } from '../sandbox/downstream';
-import { installOwnSdk } from '../sandbox/function-sdk';
-import type { ReceivedSpan } from '../sandbox/otlp-receiver';
-import { PROJECT_ROOT } from '../sandbox/runtime-node-modules';
-import { runtimes, withSandbox, type InvokeResult } from '../sandbox/sandbox';
-import { makeTaskRoot } from '../sandbox/task-root';
-import { comparable, useReceiver, withLayer } from './layer';
-import { parseTraceparent } from './trace-ids';
+import { AwsEndpoint, sentMessages, type AwsExchange } from '../helpers/sandbox/aws-endpoint';
+import { Downstream, makeSelfSignedCert, type DownstreamRequest, type TlsFiles } from '../helpers/sandbox/downstream';
+import { installOwnSdk } from '../helpers/sandbox/function-sdk';
+import type { ReceivedSpan } from '../helpers/sandbox/otlp-receiver';
+import { PROJECT_ROOT } from '../helpers/paths';
+import { runtimes, withSandbox, type InvokeResult } from '../helpers/sandbox/sandbox';
+import { makeTaskRoot } from '../helpers/sandbox/task-root';
+import { comparable, useReceiver, withLayer } from '../helpers/layer';
+import { parseTraceparent } from '../helpers/trace-ids';
 
 const QUEUE = 'orders';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:order-events';

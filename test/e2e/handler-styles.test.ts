@@ -4,10 +4,10 @@
  * invocation must arrive at the OTLP receiver as one span.
  */
 import { buildSync } from 'esbuild';
-import type { OtlpReceiver } from '../sandbox/otlp-receiver';
-import { runtimes, Sandbox, type InvokeResult, type RuntimeName } from '../sandbox/sandbox';
-import { makeTaskRoot } from '../sandbox/task-root';
-import { LAYER_WRAPPER, comparable, useReceiver } from './layer';
+import type { OtlpReceiver } from '../helpers/sandbox/otlp-receiver';
+import { runtimes, Sandbox, type InvokeResult, type RuntimeName } from '../helpers/sandbox/sandbox';
+import { makeTaskRoot } from '../helpers/sandbox/task-root';
+import { LAYER_WRAPPER, comparable, useReceiver } from '../helpers/layer';
 
 interface Case {
   readonly name: string;

@@ -5,10 +5,10 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ReceivedSpan } from '../sandbox/otlp-receiver';
-import { runtimes } from '../sandbox/sandbox';
-import { makeTaskRoot } from '../sandbox/task-root';
-import { useReceiver, withLayer } from './layer';
+import type { ReceivedSpan } from '../helpers/sandbox/otlp-receiver';
+import { runtimes } from '../helpers/sandbox/sandbox';
+import { makeTaskRoot } from '../helpers/sandbox/task-root';
+import { useReceiver, withLayer } from '../helpers/layer';
 
 const LOADED = /instrumentation (\S+) loaded on first use/g;
 

@@ -4,9 +4,9 @@
  * left. The function must answer exactly as without the layer, and every invocation's spans must
  * arrive, each child under its own invocation, by the end of the shutdown phase.
  */
-import { Sandbox, type InvokeResult } from '../sandbox/sandbox';
-import { functionFixture } from '../sandbox/task-root';
-import { LAYER_WRAPPER, linkOtelApi, useReceiver } from './layer';
+import { Sandbox, type InvokeResult } from '../helpers/sandbox/sandbox';
+import { functionFixture } from '../helpers/sandbox/task-root';
+import { LAYER_WRAPPER, linkOtelApi, useReceiver } from '../helpers/layer';
 
 const INVOCATIONS = 24;
 const IN_FLIGHT = 8;

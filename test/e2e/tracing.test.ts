@@ -3,9 +3,9 @@
  * spans inside it, nothing lost across freezes, the standard toggles, and a backend that is dead
  * or hanging costing the function nothing but a bounded wait.
  */
-import { runtimes } from '../sandbox/sandbox';
-import { makeTaskRoot } from '../sandbox/task-root';
-import { comparable, ECHO_FUNCTION as ECHO, linkOtelApi, useReceiver, withLayer } from './layer';
+import { runtimes } from '../helpers/sandbox/sandbox';
+import { makeTaskRoot } from '../helpers/sandbox/task-root';
+import { comparable, ECHO_FUNCTION as ECHO, linkOtelApi, useReceiver, withLayer } from '../helpers/layer';
 
 /** A function that creates its own spans with the OpenTelemetry API from its own node_modules. */
 function functionWithOwnSpans(): string {

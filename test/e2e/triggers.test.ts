@@ -5,12 +5,12 @@
  * carry trace context, and reflects the HTTP answer, while the function answers exactly as it
  * does without the layer. One sandbox per runtime takes every event in turn.
  */
-import type { ReceivedSpan, SpanKindName, StatusCodeName } from '../sandbox/otlp-decode';
-import { runtimes, withSandbox, type InvokeResult, type Sandbox } from '../sandbox/sandbox';
-import { makeTaskRoot } from '../sandbox/task-root';
-import { loadEvent } from '../triggers/fixtures';
-import { comparable, useReceiver, withLayer } from './layer';
-import { parseTraceparent, parseXrayHeader, type TraceIds } from './trace-ids';
+import type { ReceivedSpan, SpanKindName, StatusCodeName } from '../helpers/sandbox/otlp-decode';
+import { runtimes, withSandbox, type InvokeResult, type Sandbox } from '../helpers/sandbox/sandbox';
+import { makeTaskRoot } from '../helpers/sandbox/task-root';
+import { loadEvent } from '../helpers/events';
+import { comparable, useReceiver, withLayer } from '../helpers/layer';
+import { parseTraceparent, parseXrayHeader, type TraceIds } from '../helpers/trace-ids';
 
 /**
  * Echoes the event as an HTTP answer whose status a test picks with `?status=`, the way a real

@@ -1,0 +1,157 @@
+/**
+ * The benchmark: no layer vs the upstream reference layer vs ours, in the local sandbox.
+ * How to run it and the knobs (--quick, BENCH_SCALE, BENCH_NODE22) are in ./run.mjs.
+ */
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { AwsEndpoint } from '../test/helpers/sandbox/aws-endpoint';
+import { OtlpReceiver } from '../test/helpers/sandbox/otlp-receiver';
+import type { RuntimeName } from '../test/helpers/sandbox/sandbox';
+import { check } from './budgets';
+import type { FunctionName } from './functions';
+import { renderTable, writeJson, type Row } from './report';
+import { coldStarts, of, warmInvocations, type ColdSamples, type PerVariant, type RunContext, type Variant, type WarmSamples } from './scenarios';
+import { median, percentile, summarize } from './stats';
+import { triggerDetectionMicros } from './trigger-detection';
+import { buildUpstreamLayer, OURS_WRAPPER, ROOT, snapshotOursLayer, UPSTREAM_WRAPPER } from './upstream-layer';
+
+const NONE: Variant = { name: 'none' };
+const UPSTREAM: Variant = { name: 'upstream', wrapper: UPSTREAM_WRAPPER };
+const OURS: Variant = { name: 'ours', wrapper: OURS_WRAPPER };
+const OURS_SYNC: Variant = { name: 'ours-sync', wrapper: OURS_WRAPPER, env: { LAMBDA_OTEL_EXPORT_MODE: 'sync' } };
+const RECEIVER_DELAYS_MS = [0, 50, 200];
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** `ours` (or another of our variants) and upstream, each minus the no-layer value of the same statistic. */
+function added(values: PerVariant<number>, id: string, unit: Row['unit'], ours: Variant = OURS): Row {
+  const none = of(values, 'none');
+  return { id, unit, baseline: none, upstream: of(values, 'upstream') - none, ours: of(values, ours.name) - none };
+}
+
+function mapVariants<T, U>(values: PerVariant<T>, f: (t: T) => U): PerVariant<U> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, f(value as T)]));
+}
+
+function warmRows(warm: PerVariant<WarmSamples>, label: string, ours: Variant): Row[] {
+  const rows: Row[] = [];
+  of(warm, 'none').segments.forEach((segment, i) => {
+    const seg = mapVariants(warm, (w) => w.segments[i]);
+    const at = `(${label}receiver ${segment.receiverDelayMs} ms)`;
+    const prefix = ours === OURS_SYNC ? 'sync mode: ' : '';
+    rows.push(added(mapVariants(seg, (s) => median(s.latencyMs)), `${prefix}warm latency added, median ${at}`, 'ms', ours));
+    rows.push(added(mapVariants(seg, (s) => percentile(s.latencyMs, 99)), `${prefix}warm latency added, p99 ${at}`, 'ms', ours));
+    rows.push(added(mapVariants(seg, (s) => median(s.billedMs)), `${prefix}billed time added, median ${at}`, 'ms', ours));
+    rows.push(added(mapVariants(seg, (s) => percentile(s.billedMs, 99)), `${prefix}billed time added, p99 ${at}`, 'ms', ours));
+    rows.push(added(mapVariants(seg, (s) => s.cpuMsPerInvocation), `${prefix}CPU per invocation added ${at}`, 'ms', ours));
+  });
+  return rows;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const scale = argv.includes('--quick') ? 0.1 : Number(process.env.BENCH_SCALE ?? '1');
+  if (!(scale > 0)) throw new Error(`BENCH_SCALE must be a positive number, got ${process.env.BENCH_SCALE}`);
+  const coldRounds = Math.max(3, Math.round(30 * scale));
+  const warmPerDelay = Math.max(30, Math.round(400 * scale));
+  const withNode22 = process.env.BENCH_NODE22 !== '0';
+  const started = Date.now();
+
+  log('building the upstream reference layer (test/.work/upstream-layer)');
+  const upstreamSize = await buildUpstreamLayer();
+  const oursSize = snapshotOursLayer();
+
+  const receiver = await OtlpReceiver.start();
+  const aws = await AwsEndpoint.start();
+  const run: RunContext = { receiver, env: { FAKE_AWS_ENDPOINT: aws.url } };
+  const cold: Record<string, PerVariant<ColdSamples>> = {};
+  let warm: PerVariant<WarmSamples>;
+  let warmSdk: PerVariant<WarmSamples>;
+  try {
+    const coldCases: [RuntimeName, FunctionName][] = [
+      ['nodejs24.x', 'plain'],
+      ['nodejs24.x', 'aws-sdk'],
+      ...(withNode22 ? ([['nodejs22.x', 'plain']] as [RuntimeName, FunctionName][]) : []),
+    ];
+    for (const [runtime, fn] of coldCases) {
+      log(`cold starts: ${runtime}, ${fn} function, ${coldRounds} rounds x 3 variants`);
+      cold[`${runtime}, ${fn}`] = await coldStarts(runtime, fn, coldRounds, [NONE, UPSTREAM, OURS], run);
+    }
+    log(`warm invocations: nodejs24.x, plain function, ${warmPerDelay} x 4 variants at receiver delays ${RECEIVER_DELAYS_MS.join(', ')} ms`);
+    warm = await warmInvocations('nodejs24.x', 'plain', warmPerDelay, RECEIVER_DELAYS_MS, [NONE, UPSTREAM, OURS, OURS_SYNC], run);
+    log(`warm invocations: nodejs24.x, one DynamoDB GetItem per invocation, ${warmPerDelay} x 3 variants`);
+    warmSdk = await warmInvocations('nodejs24.x', 'aws-sdk-call', warmPerDelay, [0], [NONE, UPSTREAM, OURS], run);
+  } finally {
+    await receiver.close();
+    await aws.close();
+  }
+  const spansByService: Record<string, number> = {};
+  for (const span of receiver.spans()) {
+    const service = String(span.resource['service.name']);
+    spansByService[service] = (spansByService[service] ?? 0) + 1;
+  }
+  log('trigger detection, in this process');
+  const detection = triggerDetectionMicros(Math.max(2000, Math.round(20000 * scale)));
+
+  const rows: Row[] = [];
+  for (const [key, samples] of Object.entries(cold)) {
+    rows.push(added(mapVariants(samples, (s) => median(s.initMs)), `init added (${key})`, 'ms'));
+  }
+  for (const [key, samples] of Object.entries(cold)) {
+    rows.push(added(mapVariants(samples, (s) => median(s.firstInvocationMs)), `first-invocation added (${key})`, 'ms'));
+  }
+  rows.push(...warmRows(warm, '', OURS));
+  rows.push(...warmRows(warm, '', OURS_SYNC));
+  rows.push(...warmRows(warmSdk, 'DynamoDB call, ', OURS));
+  rows.push(added(mapVariants(warm, (w) => w.peakRssBytes), `memory added (VmHWM, ${of(warm, 'ours').warmInvocations} warm)`, 'bytes'));
+  rows.push({ id: 'layer zip', unit: 'bytes', upstream: upstreamSize.zipped, ours: oursSize.zipped });
+  rows.push({ id: 'layer unzipped', unit: 'bytes', upstream: upstreamSize.unzipped, ours: oursSize.unzipped });
+
+  const verdicts = check(rows);
+  console.log(`\nlambda-otel-preload bench: nodejs24.x unless noted; "added" = variant minus no layer; medians unless noted; scale ${scale}\n`);
+  console.log(renderTable(rows, verdicts));
+  const detectionLine = Object.entries(detection)
+    .map(([event, us]) => `${event} ${us.toFixed(1)}`)
+    .join(', ');
+  console.log(`\ntrigger detection + parent/links per event (us, bench process on ${process.version}): ${detectionLine}`);
+  console.log(`spans received per service (sanity: traced variants export every invocation): ${JSON.stringify(spansByService)}`);
+
+  const file = writeJson(ROOT, {
+    date: new Date().toISOString(),
+    scale,
+    durationS: (Date.now() - started) / 1000,
+    node: process.version,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model },
+    figures: rows,
+    verdicts,
+    triggerDetectionMicros: detection,
+    layerSizes: { ours: oursSize, upstream: upstreamSize },
+    spansByService,
+    summaries: {
+      cold: Object.fromEntries(
+        Object.entries(cold).map(([k, s]) => [k, mapVariants(s, (x) => ({ init: summarize(x.initMs), firstInvocation: summarize(x.firstInvocationMs) }))]),
+      ),
+      warm: Object.fromEntries(
+        Object.entries({ plain: warm, 'aws-sdk-call': warmSdk }).map(([fn, samples]) => [
+          fn,
+          mapVariants(samples, (w) => ({
+            peakRssBytes: w.peakRssBytes,
+            segments: w.segments.map((s) => ({
+              receiverDelayMs: s.receiverDelayMs,
+              latency: summarize(s.latencyMs),
+              billed: summarize(s.billedMs),
+              cpuMsPerInvocation: s.cpuMsPerInvocation,
+            })),
+          })),
+        ]),
+      ),
+    },
+    samples: { cold, warm, warmSdk },
+  });
+  console.log(`results: ${join('bench-results', file.split('/bench-results/')[1])} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+
+  const missed = verdicts.filter((v) => !v.ok);
+  for (const v of missed) console.error(`budget missed: ${v.figure} (budget ${v.budget})`);
+  return missed.length === 0 ? 0 : 1;
+}

@@ -1,0 +1,175 @@
+/**
+ * Runs the function in the sandbox under each variant (no layer, upstream reference, ours),
+ * interleaved round by round (A B C A B C ...) so machine drift hits all three alike.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { OtlpReceiver } from '../test/helpers/sandbox/otlp-receiver';
+import { Sandbox, type InvokeResult, type RuntimeName } from '../test/helpers/sandbox/sandbox';
+import { apiGatewayEvent, makeFunction, type FunctionName } from './functions';
+
+export type VariantName = 'none' | 'upstream' | 'ours' | 'ours-sync';
+export interface Variant {
+  readonly name: VariantName;
+  /** AWS_LAMBDA_EXEC_WRAPPER; none for the bare function. */
+  readonly wrapper?: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+/** A value for each variant a scenario ran (`ours-sync` runs in some only). */
+export type PerVariant<T> = Partial<Record<VariantName, T>>;
+
+function perVariant<T>(variants: readonly Variant[], make: () => T): PerVariant<T> {
+  return Object.fromEntries(variants.map((v) => [v.name, make()]));
+}
+
+/** The value of a variant the scenario ran; asking for one it did not run is a bench bug. */
+export function of<T>(values: PerVariant<T>, name: VariantName): T {
+  const value = values[name];
+  if (value === undefined) throw new Error(`no ${name} figures in this scenario`);
+  return value;
+}
+
+/** Environment every sandbox of the run gets (the OTLP receiver, the loopback AWS endpoint). */
+export interface RunContext {
+  readonly receiver: OtlpReceiver;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+function startSandbox(runtime: RuntimeName, taskRoot: string, variant: Variant, run: RunContext): Promise<Sandbox> {
+  return Sandbox.start({
+    runtime,
+    taskRoot,
+    handler: 'index.handler',
+    wrapper: variant.wrapper,
+    functionName: `bench-${variant.name}`,
+    timeoutMs: 10_000,
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: run.receiver.url, ...run.env, ...variant.env },
+  });
+}
+
+let invocationSeq = 0;
+async function invokeOk(sandbox: Sandbox, variant: Variant): Promise<InvokeResult> {
+  const result = await sandbox.invoke(apiGatewayEvent(String(++invocationSeq)));
+  if (result.kind !== 'success' || result.resetAfter !== undefined) {
+    throw new Error(`${variant.name}: invocation ended with ${result.kind}${result.resetAfter ? ` (reset: ${result.resetAfter})` : ''}\n${sandbox.logs().slice(-4000)}`);
+  }
+  return result;
+}
+
+export interface ColdSamples {
+  /** Process spawn to the runtime's first /next (Sandbox.inits). */
+  readonly initMs: number[];
+  /** The cold invocation: invoke to response. */
+  readonly firstInvocationMs: number[];
+}
+
+export async function coldStarts(
+  runtime: RuntimeName,
+  fn: FunctionName,
+  rounds: number,
+  variants: readonly Variant[],
+  run: RunContext,
+): Promise<PerVariant<ColdSamples>> {
+  const taskRoot = makeFunction(fn);
+  const out = perVariant<ColdSamples>(variants, () => ({ initMs: [], firstInvocationMs: [] }));
+  run.receiver.setBehaviour({});
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of variants) {
+      const sandbox = await startSandbox(runtime, taskRoot, variant, run);
+      try {
+        const init = sandbox.inits[0];
+        if (init.outcome !== 'ready' || init.endedAt === undefined) throw new Error(`${variant.name}: init ${init.outcome}\n${sandbox.logs()}`);
+        const result = await invokeOk(sandbox, variant);
+        of(out, variant.name).initMs.push(init.endedAt - init.startedAt);
+        of(out, variant.name).firstInvocationMs.push((result.timing.responseAt as number) - result.timing.invokeStart);
+      } finally {
+        await sandbox.shutdown();
+      }
+    }
+  }
+  return out;
+}
+
+export interface WarmSegment {
+  readonly receiverDelayMs: number;
+  /** invokeStart -> responseAt, what the caller waits. */
+  readonly latencyMs: number[];
+  /** invokeStart -> frozenAt, what is billed. */
+  readonly billedMs: number[];
+  /** CPU time of every thread of the runtime process over the segment, per invocation. */
+  readonly cpuMsPerInvocation: number;
+}
+
+export interface WarmSamples {
+  readonly segments: WarmSegment[];
+  /** VmHWM after every warm invocation. */
+  readonly peakRssBytes: number;
+  readonly warmInvocations: number;
+}
+
+/**
+ * CPU time of a process in ms: the scheduler's nanosecond run time of each of its threads
+ * (/proc/<pid>/task/<tid>/schedstat), not utime+stime, which count 10 ms clock ticks. The process
+ * is frozen when this is read, so it is stable; Node's threads live as long as the process.
+ */
+function cpuMs(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+  return ns / 1e6;
+}
+
+function peakRss(pid: number): number {
+  const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (m === null) throw new Error(`no VmHWM for ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
+export async function warmInvocations(
+  runtime: RuntimeName,
+  fn: FunctionName,
+  perDelay: number,
+  delaysMs: readonly number[],
+  variants: readonly Variant[],
+  run: RunContext,
+  warmup = 20,
+): Promise<PerVariant<WarmSamples>> {
+  const { receiver } = run;
+  const taskRoot = makeFunction(fn);
+  const sandboxes = new Map<VariantName, Sandbox>();
+  try {
+    for (const variant of variants) sandboxes.set(variant.name, await startSandbox(runtime, taskRoot, variant, run));
+    const pid = (v: Variant): number => sandboxes.get(v.name)?.pid ?? Number.NaN;
+    receiver.setBehaviour({});
+    for (let i = 0; i < 1 + warmup; i++) for (const v of variants) await invokeOk(sandboxes.get(v.name) as Sandbox, v);
+
+    const segments = perVariant<WarmSegment[]>(variants, () => []);
+    for (const delay of delaysMs) {
+      receiver.setBehaviour({ delayMs: delay });
+      const latency = perVariant<number[]>(variants, () => []);
+      const billed = perVariant<number[]>(variants, () => []);
+      const cpuBefore = perVariant(variants, () => 0);
+      for (const v of variants) cpuBefore[v.name] = cpuMs(pid(v));
+      for (let i = 0; i < perDelay; i++) {
+        for (const v of variants) {
+          const { timing } = await invokeOk(sandboxes.get(v.name) as Sandbox, v);
+          of(latency, v.name).push((timing.responseAt as number) - timing.invokeStart);
+          of(billed, v.name).push((timing.frozenAt as number) - timing.invokeStart);
+        }
+      }
+      for (const v of variants) {
+        of(segments, v.name).push({
+          receiverDelayMs: delay,
+          latencyMs: of(latency, v.name),
+          billedMs: of(billed, v.name),
+          cpuMsPerInvocation: (cpuMs(pid(v)) - of(cpuBefore, v.name)) / perDelay,
+        });
+      }
+    }
+    receiver.setBehaviour({});
+    const warmCount = warmup + perDelay * delaysMs.length;
+    return Object.fromEntries(
+      variants.map((v) => [v.name, { segments: of(segments, v.name), peakRssBytes: peakRss(pid(v)), warmInvocations: warmCount }]),
+    ) as PerVariant<WarmSamples>;
+  } finally {
+    for (const sandbox of sandboxes.values()) await sandbox.shutdown();
+  }
+}

@@ -1,0 +1,53 @@
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { OtlpReceiver } from './sandbox/otlp-receiver';
+import { LAYER_WRAPPER, PROJECT_NODE_MODULES } from './paths';
+import { Sandbox, type InvokeResult, type SandboxOptions } from './sandbox/sandbox';
+
+export { LAYER_WRAPPER } from './paths';
+
+export const ECHO_FUNCTION = { 'index.js': 'exports.handler = async (event) => ({ echo: event });' };
+
+/**
+ * What a caller can observe of an answer, less what differs between any two runs: timings,
+ * request ids, and stack traces (which name the frames the answer passed through).
+ */
+export function comparable(result: InvokeResult | { errorType: string; errorMessage: string }): Record<string, unknown> {
+  const { kind, payload, raw, streamed, errorType, errorMessage } = result as Record<string, unknown>;
+  const body = kind === 'success' && Buffer.isBuffer(raw) ? raw.toString('utf8') : undefined;
+  return { kind, payload, body, streamed, errorType, errorMessage };
+}
+
+/** Runs `fn` against a sandbox started with the layer, and always shuts it down. */
+export async function withLayer<T>(options: Omit<SandboxOptions, 'wrapper'>, fn: (sandbox: Sandbox) => Promise<T>): Promise<T> {
+  const sandbox = await Sandbox.start({ ...options, wrapper: LAYER_WRAPPER });
+  try {
+    return await fn(sandbox);
+  } finally {
+    await sandbox.shutdown();
+  }
+}
+
+/** One receiver per describe block, emptied and answering normally before each test. */
+export function useReceiver(): () => OtlpReceiver {
+  let receiver: OtlpReceiver | undefined;
+  beforeAll(async () => {
+    receiver = await OtlpReceiver.start();
+  });
+  afterAll(() => receiver?.close());
+  beforeEach(() => {
+    receiver?.reset();
+    receiver?.setBehaviour({});
+  });
+  return () => {
+    if (receiver === undefined) throw new Error('the receiver starts in beforeAll');
+    return receiver;
+  };
+}
+
+/** Gives a task root the project's @opentelemetry/api, as a function that creates its own spans has. */
+export function linkOtelApi(taskRoot: string): string {
+  mkdirSync(join(taskRoot, 'node_modules', '@opentelemetry'), { recursive: true });
+  symlinkSync(join(PROJECT_NODE_MODULES, '@opentelemetry', 'api'), join(taskRoot, 'node_modules', '@opentelemetry', 'api'));
+  return taskRoot;
+}

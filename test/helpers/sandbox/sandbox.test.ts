@@ -1,0 +1,303 @@
+/**
+ * The sandbox itself, without any layer, on both runtimes: it must behave like Lambda for the
+ * things the layer's tests rely on (answers, errors, streaming, init errors, freeze, timeout,
+ * internal extensions, shutdown signals).
+ */
+import { processState, runtimes, Sandbox, withSandbox, type InvokeResult, type SandboxOptions } from './sandbox';
+import { linkOtelApi } from '../layer';
+import { functionFixture, makeTaskRoot } from './task-root';
+
+function opts(runtime: SandboxOptions['runtime'], files: Record<string, string>, extra: Partial<SandboxOptions> = {}): SandboxOptions {
+  return { runtime, taskRoot: makeTaskRoot(files), handler: 'index.handler', ...extra };
+}
+
+function expectKind<K extends InvokeResult['kind']>(r: InvokeResult, kind: K): Extract<InvokeResult, { kind: K }> {
+  if (r.kind !== kind) throw new Error(`expected ${kind}, got ${JSON.stringify({ ...r, raw: undefined })}`);
+  return r as Extract<InvokeResult, { kind: K }>;
+}
+
+/** An .mjs handler whose module registers an internal extension at load and polls event/next after each invoke. */
+const EXTENSION_HANDLER = `
+const api = 'http://' + process.env.AWS_LAMBDA_RUNTIME_API + '/2020-01-01/extension';
+const reg = await fetch(api + '/register', {
+  method: 'POST',
+  headers: { 'Lambda-Extension-Name': 'in-process' },
+  body: JSON.stringify({ events: ['INVOKE'] }),
+});
+const id = reg.headers.get('lambda-extension-identifier');
+const info = await reg.json();
+const refused = await fetch(api + '/register', {
+  method: 'POST',
+  headers: { 'Lambda-Extension-Name': 'wants-shutdown' },
+  body: JSON.stringify({ events: ['SHUTDOWN'] }),
+});
+const refusedBody = await refused.json();
+let events = [];
+let workDone = 0;
+async function poll() {
+  for (;;) {
+    const res = await fetch(api + '/event/next', { headers: { 'Lambda-Extension-Identifier': id } });
+    events.push(await res.json());
+    // Post-response work: the environment must not freeze before the next poll.
+    await new Promise((r) => setTimeout(r, ${150}));
+    workDone += 1;
+  }
+}
+poll();
+export const handler = async () => ({ info, refused: [refused.status, refusedBody.errorType], events: events.map((e) => e.eventType), workDone });
+`;
+
+describe.each(runtimes.map((r) => r.name))('sandbox on %s', (runtime) => {
+  it('answers a promise handler, twice, in one process, and freezes it in between', async () => {
+    await withSandbox(opts(runtime, { 'index.js': 'let n = 0; exports.handler = async (e, ctx) => ({ e, n: ++n, fn: ctx.functionName, trace: process.env._X_AMZN_TRACE_ID, mem: ctx.memoryLimitInMB });' }), async (sb) => {
+      expect(sb.initError).toBeUndefined();
+      const pid = sb.pid;
+      expect(pid).toBeDefined();
+      const r1 = expectKind(await sb.invoke({ a: 1 }, { traceId: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1' }), 'success');
+      expect(r1.payload).toEqual({ e: { a: 1 }, n: 1, fn: 'test-fn', trace: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1', mem: '128' });
+      expect(r1.streamed).toBe(false);
+      expect(r1.coldStart).toBe(true);
+      expect(r1.timing.responseAt).toBeGreaterThanOrEqual(r1.timing.invokeStart);
+      expect(r1.timing.frozenAt).toBeGreaterThanOrEqual(r1.timing.responseAt as number);
+      expect(sb.frozen).toBe(true);
+      expect(processState(pid as number)).toBe('T');
+      const r2 = expectKind(await sb.invoke('x'), 'success');
+      expect(r2.payload).toMatchObject({ e: 'x', n: 2 });
+      expect(r2.coldStart).toBe(false);
+      expect(sb.pid).toBe(pid);
+      expect(sb.inits).toHaveLength(1);
+    });
+  });
+
+  it('reports a thrown error', async () => {
+    const files = { 'index.js': 'exports.handler = async () => { const e = new Error("boom"); e.name = "PaymentDeclined"; throw e; };' };
+    await withSandbox(opts(runtime, files), async (sb) => {
+      const r = expectKind(await sb.invoke({}), 'error');
+      expect(r.errorType).toBe('PaymentDeclined');
+      expect(r.errorMessage).toBe('boom');
+      expect(r.trace.length).toBeGreaterThan(0);
+      // The process survives a function error.
+      expectKind(await sb.invoke({}), 'error');
+      expect(sb.inits).toHaveLength(1);
+    });
+  });
+
+  it('receives a streamed response', async () => {
+    const files = {
+      'index.mjs': 'export const handler = awslambda.streamifyResponse(async (event, stream) => { stream.write("a"); await new Promise((r) => setTimeout(r, 20)); stream.end("b"); });',
+    };
+    await withSandbox(opts(runtime, files), async (sb) => {
+      const r = expectKind(await sb.invoke({}), 'success');
+      expect(r.streamed).toBe(true);
+      expect(r.raw.toString()).toBe('ab');
+      expect(r.payload).toBe('ab');
+      expect(r.headers['lambda-runtime-function-response-mode']).toBe('streaming');
+      expect(r.timing.responseAt as number).toBeGreaterThanOrEqual((r.timing.firstByteAt as number) + 10);
+      expectKind(await sb.invoke({}), 'success');
+    });
+  });
+
+  it('receives a mid-stream error from the trailers', async () => {
+    const files = {
+      'index.mjs': 'export const handler = awslambda.streamifyResponse(async (event, stream) => { stream.write("partial"); await new Promise((r) => setTimeout(r, 10)); throw new TypeError("mid-stream"); });',
+    };
+    await withSandbox(opts(runtime, files), async (sb) => {
+      const r = expectKind(await sb.invoke({}), 'error');
+      expect(r.streamed).toBe(true);
+      expect(r.errorType).toBe('TypeError');
+      expect(r.errorMessage).toBe('mid-stream');
+      expect(r.raw.toString()).toBe('partial');
+    });
+  });
+
+  it('reports a missing module as Runtime.ImportModuleError, at start and on every invoke', async () => {
+    const sb = await Sandbox.start(opts(runtime, { 'other.js': '' }));
+    try {
+      expect(sb.initError).toMatchObject({ errorType: 'Runtime.ImportModuleError' });
+      expect(sb.exit).toBeDefined();
+      expect(sb.pid).toBeUndefined();
+      const r = expectKind(await sb.invoke({}), 'init-error');
+      expect(r.errorType).toBe('Runtime.ImportModuleError');
+      expect(sb.inits).toHaveLength(2);
+    } finally {
+      await sb.shutdown();
+    }
+  });
+
+  it('reports a missing function as Runtime.HandlerNotFound', async () => {
+    await withSandbox(opts(runtime, { 'index.js': 'exports.other = async () => 1;' }), async (sb) => {
+      expect(sb.initError).toMatchObject({ errorType: 'Runtime.HandlerNotFound' });
+      expectKind(await sb.invoke({}), 'init-error');
+    });
+  });
+
+  it('reports a missing wrapper as an exit 127 init failure', async () => {
+    await withSandbox(opts(runtime, { 'index.js': 'exports.handler = async () => 1;' }, { wrapper: '/nonexistent/wrapper' }), async (sb) => {
+      expect(sb.exit).toEqual({ exitCode: 127, signal: null });
+      const r = expectKind(await sb.invoke({}), 'init-error');
+      expect(r.errorType).toBe('Runtime.ExitError');
+    });
+  });
+
+  it('times out a slow handler, kills it, and re-inits for the next invocation', async () => {
+    const files = {
+      'index.js': 'let n = 0; exports.handler = async (e) => { n++; if (e.sleep) await new Promise((r) => setTimeout(r, 10000)); return { n, pid: process.pid }; };',
+    };
+    await withSandbox(opts(runtime, files, { timeoutMs: 500 }), async (sb) => {
+      const first = sb.pid as number;
+      const t = await sb.invoke({ sleep: true });
+      expectKind(t, 'timeout');
+      expect(processState(first)).toBeUndefined();
+      const r = expectKind(await sb.invoke({}), 'success');
+      expect(r.coldStart).toBe(true);
+      expect(r.payload).toMatchObject({ n: 1 });
+      expect(sb.inits).toHaveLength(2);
+      expect(sb.pid).not.toBe(first);
+    });
+  });
+
+  it('reports a crash and re-inits', async () => {
+    const files = { 'index.js': 'exports.handler = async (e) => { if (e.die) process.exit(3); return "ok"; };' };
+    await withSandbox(opts(runtime, files), async (sb) => {
+      const c = expectKind(await sb.invoke({ die: true }), 'crash');
+      expect(c.exitCode).toBe(3);
+      expectKind(await sb.invoke({}), 'success');
+    });
+  });
+
+  it('passes the invocation data through /next headers', async () => {
+    const files = {
+      'index.js':
+        'exports.handler = async (e, c) => ({ id: c.awsRequestId, arn: c.invokedFunctionArn, cc: c.clientContext, left: c.getRemainingTimeInMillis(), env: process.env.AWS_EXECUTION_ENV });',
+    };
+    await withSandbox(opts(runtime, files, { timeoutMs: 2000 }), async (sb) => {
+      const r = expectKind(await sb.invoke({}, { requestId: 'req-1', clientContext: JSON.stringify({ custom: { k: 'v' } }) }), 'success');
+      expect(r.requestId).toBe('req-1');
+      const p = r.payload as Record<string, unknown>;
+      expect(p.id).toBe('req-1');
+      expect(p.arn).toBe('arn:aws:lambda:us-east-1:123456789012:function:test-fn');
+      expect(p.cc).toMatchObject({ custom: { k: 'v' } });
+      expect(p.left).toBeGreaterThan(1000);
+      expect(p.left).toBeLessThanOrEqual(2000);
+      expect(p.env).toBe(`AWS_Lambda_${runtime}`);
+    });
+  });
+
+  it('lets a handler use the runtime-provided AWS SDK from NODE_PATH, but not OpenTelemetry', async () => {
+    const files = {
+      'index.js':
+        'exports.handler = async () => { const { S3Client } = require("@aws-sdk/client-s3"); let otel = true; try { require("@opentelemetry/api"); } catch { otel = false; } return { s3: typeof S3Client, otel }; };',
+    };
+    await withSandbox(opts(runtime, files), async (sb) => {
+      expect(expectKind(await sb.invoke({}), 'success').payload).toEqual({ s3: 'function', otel: false });
+    });
+  });
+
+  it('waits for an in-process internal extension before freezing, and SIGTERMs it at shutdown', async () => {
+    const sb = await Sandbox.start(opts(runtime, { 'index.mjs': EXTENSION_HANDLER }));
+    try {
+      expect(sb.initError).toBeUndefined();
+      expect(sb.extensions.map((e) => [e.name, e.events])).toEqual([['in-process', ['INVOKE']]]);
+      const r1 = expectKind(await sb.invoke({}), 'success');
+      const p1 = r1.payload as Record<string, unknown>;
+      expect(p1.info).toEqual({ functionName: 'test-fn', functionVersion: '$LATEST', handler: 'index.handler' });
+      expect(p1.refused).toEqual([400, 'Extension.InvalidEventType']);
+      // The freeze waited for the extension's 150 ms of post-response work.
+      expect((r1.timing.frozenAt as number) - (r1.timing.responseAt as number)).toBeGreaterThanOrEqual(140);
+      expect(processState(sb.pid as number)).toBe('T');
+      const r2 = expectKind(await sb.invoke({}), 'success');
+      // The extension got invoke 1 and did its work before the freeze; invoke 2 reaches it concurrently with the handler.
+      expect(r2.payload).toMatchObject({ workDone: 1 });
+      expect((r2.payload as { events: string[] }).events.slice(0, 1)).toEqual(['INVOKE']);
+      const down = await sb.shutdown();
+      expect(down.sigtermSent).toBe(true);
+      expect(down.signal).toBe('SIGTERM'); // no SIGTERM listener: the default action ends it
+    } finally {
+      await sb.shutdown();
+    }
+  });
+
+  it('refuses registration after the first /next', async () => {
+    const files = {
+      'index.js':
+        'exports.handler = async () => { const r = await fetch("http://" + process.env.AWS_LAMBDA_RUNTIME_API + "/2020-01-01/extension/register", { method: "POST", headers: { "Lambda-Extension-Name": "late" }, body: JSON.stringify({ events: ["INVOKE"] }) }); return [r.status, (await r.json()).errorType]; };',
+    };
+    await withSandbox(opts(runtime, files), async (sb) => {
+      expect(expectKind(await sb.invoke({}), 'success').payload).toEqual([403, 'Extension.RegistrationClosed']);
+      expect(sb.extensions).toEqual([]);
+    });
+  });
+
+  it('SIGKILLs at shutdown when no extension registered, and SIGKILLs a SIGTERM-ignoring one after 500 ms', async () => {
+    const plain = await Sandbox.start(opts(runtime, { 'index.js': 'exports.handler = async () => 1;' }));
+    await plain.invoke({});
+    const down = await plain.shutdown();
+    expect(down).toMatchObject({ sigtermSent: false, signal: 'SIGKILL' });
+
+    const stubborn = `
+const api = 'http://' + process.env.AWS_LAMBDA_RUNTIME_API + '/2020-01-01/extension';
+await fetch(api + '/register', { method: 'POST', headers: { 'Lambda-Extension-Name': 'x' }, body: '{"events":[]}' });
+process.on('SIGTERM', () => console.log('got SIGTERM'));
+export const handler = async () => 1;
+`;
+    const sb = await Sandbox.start(opts(runtime, { 'index.mjs': stubborn }));
+    await sb.invoke({});
+    const res = await sb.shutdown();
+    expect(res.sigtermSent).toBe(true);
+    expect(res.signal).toBe('SIGKILL');
+    expect(res.durationMs).toBeGreaterThanOrEqual(490);
+    expect(sb.logs()).toContain('got SIGTERM');
+  });
+});
+
+describe('sandbox on nodejs22.x only', () => {
+  it('answers a callback handler', async () => {
+    await withSandbox(opts('nodejs22.x', { 'index.js': 'exports.handler = (e, c, cb) => cb(null, 42);' }), async (sb) => {
+      expect(expectKind(await sb.invoke({}), 'success').payload).toBe(42);
+    });
+  });
+});
+
+describe('sandbox on nodejs24.x only', () => {
+  it('refuses a callback handler at init', async () => {
+    await withSandbox(opts('nodejs24.x', { 'index.js': 'exports.handler = (e, c, cb) => cb(null, 42);' }), async (sb) => {
+      expect(sb.initError?.errorType).toBe('Runtime.CallbackHandlerDeprecated');
+    });
+  });
+});
+
+describe('sandbox on nodejs24.x as Lambda Managed Instances', () => {
+  const options = (fixture: string): SandboxOptions => ({
+    runtime: 'nodejs24.x',
+    taskRoot: linkOtelApi(functionFixture(fixture)),
+    handler: 'index.handler',
+    maxConcurrency: 8,
+    workerCount: 2,
+  });
+
+  it('runs invocations concurrently in worker threads, never frozen', async () => {
+    await withSandbox(options('concurrent'), async (sb) => {
+      const results = await Promise.all(Array.from({ length: 8 }, (_, n) => sb.invoke({ n, sleepMs: 300 })));
+      const payloads = results.map((r) => expectKind(r, 'success').payload as { n: number; threadId: number });
+      expect(payloads.map((p) => p.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      // Two worker threads (ids 1 and 2), the main thread (0) runs none.
+      expect(new Set(payloads.map((p) => p.threadId))).toEqual(new Set([1, 2]));
+      // Eight 300 ms invocations at once: far less than the 2.4 s they would take one by one.
+      const first = Math.min(...results.map((r) => r.timing.invokeStart));
+      const last = Math.max(...results.map((r) => r.timing.responseAt ?? Infinity));
+      expect(last - first).toBeLessThan(1800);
+      expect(results.every((r) => r.timing.frozenAt === undefined)).toBe(true);
+      expect(sb.frozen).toBe(false);
+      expect(sb.environment()).toMatchObject({ AWS_LAMBDA_MAX_CONCURRENCY: '8', AWS_LAMBDA_INITIALIZATION_TYPE: 'lambda-managed-instances' });
+    });
+  });
+
+  it('lets internal extensions register without events only, and shuts down with SIGTERM first', async () => {
+    const sb = await Sandbox.start(options('registers-extension'));
+    const payload = expectKind(await sb.invoke({}), 'success').payload;
+    // Each of the two workers registers; the answers are the same in both.
+    expect(payload).toEqual({ withInvoke: { status: 400, errorType: 'Extension.InvalidEventType' }, withoutEvents: { status: 200 } });
+    const shutdown = await sb.shutdown();
+    expect(shutdown.sigtermSent).toBe(true);
+  });
+});

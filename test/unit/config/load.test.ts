@@ -1,0 +1,130 @@
+import { loadConfig, type Env } from '../../../src/config/load';
+
+function load(env: Env) {
+  const warnings: string[] = [];
+  const config = loadConfig(env, (message) => warnings.push(message));
+  return { config, warnings };
+}
+
+const LAMBDA: Env = {
+  AWS_LAMBDA_FUNCTION_NAME: 'orders',
+  AWS_LAMBDA_FUNCTION_VERSION: '7',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+  AWS_REGION: 'eu-west-1',
+  _HANDLER: 'index.handler',
+  LAMBDA_TASK_ROOT: '/var/task',
+};
+
+describe('loadConfig defaults', () => {
+  it('uses the documented defaults and warns about nothing', () => {
+    const { config, warnings } = load(LAMBDA);
+    expect(warnings).toEqual([]);
+    expect(config).toMatchObject({
+      disabled: false,
+      logLevel: 'info',
+      serviceName: 'orders',
+      tracesExporter: 'otlp',
+      otlp: {
+        url: 'http://localhost:4318/v1/traces',
+        headers: {},
+        timeoutMs: 10000,
+        compression: 'none',
+        protocol: 'http/protobuf',
+      },
+      sampler: { name: 'parentbased_always_on', ratio: 1 },
+      propagators: ['tracecontext', 'baggage'],
+      flushTimeoutMs: 500,
+      lambda: { functionName: 'orders', functionVersion: '7', memoryMb: 256, region: 'eu-west-1', initializationType: 'on-demand' },
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+});
+
+describe('loadConfig: each variable', () => {
+  it.each([
+    ['OTEL_SDK_DISABLED', 'TRUE', (c: ReturnType<typeof load>['config']) => c.disabled, true],
+    ['OTEL_SERVICE_NAME', 'checkout', (c: ReturnType<typeof load>['config']) => c.serviceName, 'checkout'],
+    ['OTEL_TRACES_EXPORTER', 'console', (c: ReturnType<typeof load>['config']) => c.tracesExporter, 'console'],
+    ['OTEL_TRACES_EXPORTER', 'none', (c: ReturnType<typeof load>['config']) => c.tracesExporter, 'none'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'https://otlp.example.com:4318/', (c: ReturnType<typeof load>['config']) => c.otlp.url, 'https://otlp.example.com:4318/v1/traces'],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http://collector:9999/custom', (c: ReturnType<typeof load>['config']) => c.otlp.url, 'http://collector:9999/custom'],
+    ['OTEL_EXPORTER_OTLP_TIMEOUT', '2500', (c: ReturnType<typeof load>['config']) => c.otlp.timeoutMs, 2500],
+    ['OTEL_EXPORTER_OTLP_COMPRESSION', 'gzip', (c: ReturnType<typeof load>['config']) => c.otlp.compression, 'gzip'],
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', 'http/json', (c: ReturnType<typeof load>['config']) => c.otlp.protocol, 'http/json'],
+    ['OTEL_TRACES_SAMPLER', 'traceidratio', (c: ReturnType<typeof load>['config']) => c.sampler.name, 'traceidratio'],
+    ['OTEL_TRACES_SAMPLER_ARG', '0.25', (c: ReturnType<typeof load>['config']) => c.sampler.ratio, 0.25],
+    ['OTEL_PROPAGATORS', 'baggage', (c: ReturnType<typeof load>['config']) => c.propagators, ['baggage']],
+    ['OTEL_PROPAGATORS', 'none', (c: ReturnType<typeof load>['config']) => c.propagators, []],
+    ['OTEL_LOG_LEVEL', 'DEBUG', (c: ReturnType<typeof load>['config']) => c.logLevel, 'debug'],
+    ['LAMBDA_OTEL_FLUSH_TIMEOUT_MS', '120', (c: ReturnType<typeof load>['config']) => c.flushTimeoutMs, 120],
+  ])('%s=%s', (name, value, read, expected) => {
+    const { config, warnings } = load({ ...LAMBDA, [name]: value });
+    expect(read(config)).toEqual(expected);
+    expect(warnings).toEqual([]);
+  });
+
+  it('merges headers, the traces variant winning, values percent-decoded', () => {
+    const { config } = load({
+      ...LAMBDA,
+      OTEL_EXPORTER_OTLP_HEADERS: 'api-key=base,x-team=a%20b',
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'api-key=traces',
+    });
+    expect(config.otlp.headers).toEqual({ 'api-key': 'traces', 'x-team': 'a b' });
+  });
+
+  it.each([
+    ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT', '300', '900', (c: ReturnType<typeof load>['config']) => c.otlp.timeoutMs, 300],
+    ['OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION', 'none', 'gzip', (c: ReturnType<typeof load>['config']) => c.otlp.compression, 'none'],
+    ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'http/json', 'http/protobuf', (c: ReturnType<typeof load>['config']) => c.otlp.protocol, 'http/json'],
+  ])('%s wins over %s', (specific, general, specificValue, generalValue, read, expected) => {
+    const { config } = load({ ...LAMBDA, [specific]: specificValue, [general]: generalValue });
+    expect(read(config)).toEqual(expected);
+  });
+
+  it('builds the resource attributes; OTEL_SERVICE_NAME beats service.name in them', () => {
+    expect(load({ ...LAMBDA, OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attrs,team=pay' }).config).toMatchObject({
+      serviceName: 'from-attrs',
+      resourceAttributes: { 'service.name': 'from-attrs', team: 'pay' },
+    });
+    expect(
+      load({ ...LAMBDA, OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attrs', OTEL_SERVICE_NAME: 'explicit' }).config
+        .serviceName,
+    ).toBe('explicit');
+  });
+});
+
+describe('loadConfig: malformed values warn once, naming the variable and the fallback', () => {
+  it.each([
+    ['OTEL_SDK_DISABLED', 'yes please', 'false'],
+    ['OTEL_TRACES_EXPORTER', 'zipkin', 'otlp'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'not a url', 'http://localhost:4318'],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'ftp://x', 'http://localhost:4318/v1/traces'],
+    ['OTEL_EXPORTER_OTLP_TIMEOUT', '-5', '10000 ms'],
+    ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'soon', '10000 ms'],
+    ['OTEL_EXPORTER_OTLP_COMPRESSION', 'brotli', 'none'],
+    ['OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'zstd', 'none'],
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc', 'http/protobuf'],
+    ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'thrift', 'http/protobuf'],
+    ['OTEL_TRACES_SAMPLER', 'sometimes', 'parentbased_always_on'],
+    ['OTEL_TRACES_SAMPLER_ARG', '1.5', '1'],
+    ['OTEL_LOG_LEVEL', 'loud', 'info'],
+    ['LAMBDA_OTEL_FLUSH_TIMEOUT_MS', 'abc', '500 ms'],
+  ])('%s=%s', (name, value, fallback) => {
+    const { warnings } = load({ ...LAMBDA, [name]: value });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(name);
+    expect(warnings[0]).toContain(`using ${fallback}`);
+  });
+
+  it.each([
+    ['OTEL_PROPAGATORS', 'tracecontext,b3', (c: ReturnType<typeof load>['config']) => c.propagators, ['tracecontext']],
+    ['OTEL_RESOURCE_ATTRIBUTES', 'team=pay,broken,=x,k=%E0%A4%A', (c: ReturnType<typeof load>['config']) => c.resourceAttributes, { team: 'pay' }],
+    ['OTEL_EXPORTER_OTLP_HEADERS', 'a=1,nonsense', (c: ReturnType<typeof load>['config']) => c.otlp.headers, { a: '1' }],
+    ['OTEL_EXPORTER_OTLP_TRACES_HEADERS', '=nokey', (c: ReturnType<typeof load>['config']) => c.otlp.headers, {}],
+  ])('%s=%s keeps the good entries', (name, value, read, expected) => {
+    const { config, warnings } = load({ ...LAMBDA, [name]: value });
+    expect(read(config)).toEqual(expected);
+    expect(warnings.length).toBeGreaterThan(0);
+    for (const warning of warnings) expect(warning).toContain(name);
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * The start-up path of the built layer (`npm test` builds it first): what the preload and the
+ * handler module load before the function runs, from esbuild's metafile.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { INSTRUMENTATIONS } from '../../../src/config/load';
+import { instrumentationFile } from '../../../src/instrumentations/catalog';
+import { DIST } from '../../helpers/paths';
+
+const PRELOAD_DIR = join(DIST, 'layer', 'otel-preload');
+
+interface Metafile {
+  outputs: Record<string, { imports: { path: string; kind: string }[]; inputs: Record<string, unknown> }>;
+}
+
+const meta = JSON.parse(readFileSync(join(DIST, 'meta.json'), 'utf8')) as Metafile;
+
+/** Every input bundled into the outputs an entry loads through static imports. */
+function loadedAtStartUp(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const inputs = new Set<string>();
+  const visit = (output: string): void => {
+    if (seen.has(output) || meta.outputs[output] === undefined) return;
+    seen.add(output);
+    for (const input of Object.keys(meta.outputs[output].inputs)) inputs.add(input);
+    for (const { path, kind } of meta.outputs[output].imports) if (kind === 'import-statement') visit(path);
+  };
+  visit(entry);
+  return inputs;
+}
+
+describe('the built layer', () => {
+  const startUp = new Set([...loadedAtStartUp('dist/layer/otel-preload/preload.mjs'), ...loadedAtStartUp('dist/layer/otel-preload/otel-handler.mjs')]);
+
+  it.each(INSTRUMENTATIONS)('has the %s instrumentation as a file of its own', (name) => {
+    expect(existsSync(join(PRELOAD_DIR, instrumentationFile(name)))).toBe(true);
+  });
+
+  it('loads no instrumentation, no exporter and no semantic-conventions catalogue at start-up', () => {
+    const heavy = [...startUp].filter((input) =>
+      /@opentelemetry\/(instrumentation|otlp-transformer)|semantic-conventions\/dist\/index\.cjs|node_modules\/debug\//.test(input),
+    );
+    expect(heavy).toEqual([]);
+    // The start-up path still is what traces an invocation.
+    expect(startUp).toContain('src/preload.ts');
+    expect(startUp).toContain('src/handler/wrap.ts');
+  });
+
+  it('bundles no instrumentation with the whole semantic-conventions package', () => {
+    const everywhere = Object.values(meta.outputs).flatMap((output) => Object.keys(output.inputs));
+    expect(everywhere.filter((input) => input.includes('semantic-conventions/dist/index.cjs'))).toEqual([]);
+  });
+});

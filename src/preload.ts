@@ -15,7 +15,7 @@ import { destinationOf, sinkOpener } from './export/open-sink';
 import { SpanBuffer } from './export/span-buffer';
 import { ignoredHosts } from './instrumentations/ignore';
 import { loadOnFirstUse } from './instrumentations/on-first-use';
-import { InvocationTracer } from './invocation/invocation-tracer';
+import { Invocations } from './invocation/invocations';
 import { setupTracing } from './tracer/setup';
 
 /** Ended spans kept for the next export; past this many (a backend that is down), new ones are dropped. */
@@ -51,7 +51,7 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
   // happens next, so a failure below cannot leave Lambda waiting for this extension.
   const policy = chooseExportPolicy(config, flusher, diag);
   const tracing = setupTracing(config, diag, buffer);
-  const starter = new InvocationTracer({
+  const invocations = new Invocations({
     tracer: tracing.tracer,
     propagator: tracing.propagator,
     xrayContext: config.xrayContext,
@@ -61,15 +61,20 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     functionVersion: config.lambda.functionVersion,
     initializationType: config.lambda.initializationType,
     policy: await policy,
+    flushTimeoutMs: config.flushTimeoutMs,
+    timeoutMarginMs: undefined,
+    diag,
   });
-  const beforeUserCode = (): void =>
+  const beforeUserCode = (): void => {
+    invocations.watchCrashes();
     loadOnFirstUse({
       names: config.instrumentations,
       layerDir,
       context: { tracerProvider: tracing.provider, ignoredHosts: ignoredHosts(config.otlp.url, config.lambda.runtimeApi) },
       diag,
     });
-  redirectHandler(process.env, layerDir, { ref, taskRoot, starter, diag, beforeUserCode });
+  };
+  redirectHandler(process.env, layerDir, { ref, taskRoot, starter: invocations, diag, beforeUserCode });
 }
 
 /** For the handler module (handler-entry.ts), which imports this preload rather than bundling a copy. */

@@ -36,3 +36,20 @@ export const RPC_SYSTEM_VALUE_AWS_API = 'aws-api';
 export const ATTR_AWS_REQUEST_ID = 'aws.request_id';
 /** What @opentelemetry/instrumentation-aws-sdk writes instead of ATTR_AWS_REQUEST_ID. */
 export const ATTR_AWS_REQUEST_ID_SDK = 'aws.request.id';
+
+/** Stable: the class of error an operation ended with. */
+export const ATTR_ERROR_TYPE = 'error.type';
+export const ERROR_TYPE_VALUE_TIMEOUT = 'timeout';
+
+/**
+ * The layer's own keys, for what no convention covers yet: how an invocation that did not answer
+ * ended. Under `aws.lambda.`, beside the registry's `aws.lambda.invoked_arn`.
+ */
+/** The function's configured timeout, on an invocation that ran out of it. */
+export const ATTR_LAMBDA_TIMEOUT_MS = 'aws.lambda.timeout_ms';
+/** What was left of the timeout when the layer ended the invocation span. */
+export const ATTR_LAMBDA_TIMEOUT_REMAINING_MS = 'aws.lambda.timeout.remaining_ms';
+/** True on an invocation during which the process crashed (an uncaught exception or unhandled rejection). */
+export const ATTR_LAMBDA_CRASHED = 'aws.lambda.crashed';
+/** On a span that was still open when its invocation ended without answering: `timeout` or `crash`. */
+export const ATTR_LAMBDA_CUT_SHORT = 'aws.lambda.cut_short';

@@ -1,5 +1,5 @@
-import type { ExportPolicy } from './policy';
 import type { Flusher } from './flusher';
+import { commonFlushes, type ExportPolicy } from './policy';
 
 /**
  * `batch`, for Lambda Managed Instances: the environment is never frozen and many invocations run
@@ -12,7 +12,8 @@ export function batchPolicy(flusher: Flusher, intervalMs: number, flushTimeoutMs
   };
   setInterval(tick, intervalMs).unref();
   return {
-    onFinished: () => Promise.resolve(),
-    shutdown: (budgetMs) => flusher.flush(budgetMs),
+    beforeAnswer: () => Promise.resolve(),
+    afterAnswer: () => undefined,
+    ...commonFlushes(flusher),
   };
 }

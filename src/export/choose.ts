@@ -1,7 +1,8 @@
 import type { Config } from '../config/load';
 import type { Diag } from '../diag';
 import { ExtensionClient } from '../extension/client';
-import { AfterResponsePolicy } from './after-response';
+import { runInvokeLoop } from '../extension/invoke-loop';
+import { afterResponsePolicy } from './after-response';
 import { batchPolicy } from './batch';
 import type { Flusher } from './flusher';
 import { syncPolicy, type ExportPolicy } from './policy';
@@ -17,6 +18,9 @@ export async function chooseExportPolicy(config: Config, flusher: Flusher, diag:
   const { exportMode: wanted, flushTimeoutMs, lambda } = config;
   if (wanted === 'batch' || (wanted === 'auto' && lambda.maxConcurrency !== undefined)) {
     diag.debug('export mode: batch');
+    // Managed instances initialise before any caller waits, while their shutdown window is short
+    // and shared by every worker thread: load the exporter now, not in that window.
+    if (lambda.maxConcurrency !== undefined) flusher.prepare();
     const policy = batchPolicy(flusher, config.batchIntervalMs, flushTimeoutMs);
     flushOnSigterm(policy, diag);
     return policy;
@@ -37,8 +41,8 @@ export async function chooseExportPolicy(config: Config, flusher: Flusher, diag:
   const registration = await client.register(REGISTER_TIMEOUT_MS);
   if (!registration.ok) return fallBack(registration.reason);
   diag.debug(`export mode: after-response (registered as an internal extension in ${Date.now() - started} ms)`);
-  const policy = new AfterResponsePolicy(flusher, client, registration.id, flushTimeoutMs, diag);
-  policy.start();
+  const policy = afterResponsePolicy(flusher, flushTimeoutMs);
+  runInvokeLoop(client, registration.id, policy.onInvoke, diag);
   flushOnSigterm(policy, diag);
   return policy;
 }

@@ -6,10 +6,15 @@ export class ConsoleSink implements SpanSink {
   private readonly exporter = new ConsoleSpanExporter();
 
   send(spans: ReadableSpan[]): Promise<SendResult> {
-    return new Promise((resolve) => {
-      this.exporter.export(spans, (result) =>
-        resolve(result.code === 0 ? { ok: true } : { ok: false, reason: String(result.error) }),
-      );
+    return Promise.resolve(this.sendBlocking(spans));
+  }
+
+  /** The SDK's console exporter prints synchronously and reports through its callback at once. */
+  sendBlocking(spans: ReadableSpan[]): SendResult {
+    let outcome: SendResult = { ok: false, reason: 'the console exporter did not report' };
+    this.exporter.export(spans, (result) => {
+      outcome = result.code === 0 ? { ok: true } : { ok: false, reason: String(result.error) };
     });
+    return outcome;
   }
 }

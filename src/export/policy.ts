@@ -1,37 +1,56 @@
+import { DEADLINE_MARGIN_MS } from '../runtime/timing';
 import type { Flusher } from './flusher';
 
-/** Time kept free at the end of the function's timeout, so our export can never cause one. */
-export const DEADLINE_MARGIN_MS = 50;
-
-export interface FinishedInvocation {
+/** What an export policy learns of an invocation that has ended. */
+export interface EndedInvocation {
   readonly requestId: string | undefined;
-  readonly remainingMs: number;
-  /**
-   * A 3.x callback handler with `callbackWaitsForEmptyEventLoop`: the runtime answers only once
-   * the event loop is empty, so any work we start before that delays the answer.
-   */
-  readonly answersOnEmptyLoop: boolean;
+  /** Epoch milliseconds of the invocation's deadline; undefined when the context did not say. */
+  readonly deadlineMs: number | undefined;
 }
 
-/** When spans leave the process. One implementation per export mode. */
+/**
+ * When spans leave the process: one implementation per export mode. The invocation
+ * (src/invocation/) decides *what* happened and calls these in order; the policy only decides
+ * *when* the buffered spans go.
+ */
 export interface ExportPolicy {
-  /** Called once the invocation span ended; the runtime gets the answer after the promise settles. */
-  onFinished(invocation: FinishedInvocation): Promise<void>;
+  /** The invocation ended with an answer; the runtime gets that answer once this settles. */
+  beforeAnswer(invocation: EndedInvocation): Promise<void>;
+  /** The runtime has posted the answer: the caller has it. */
+  afterAnswer(invocation: EndedInvocation): void;
+  /** An invocation was cut short (timeout): its spans leave now, within the bound. */
+  flushNow(boundMs: number): Promise<void>;
+  /** The process is dying (a crash): its spans leave now, blocking, within the bound. */
+  flushBlocking(boundMs: number): void;
   /** Last chance before the process is killed: send what is left within the budget. */
   shutdown(budgetMs: number): Promise<void>;
 }
 
-export function exportBound(flushTimeoutMs: number, remainingMs: number): number {
+/** The bound for an export that must end before the deadline, with the layer's margin kept free. */
+export function exportBound(flushTimeoutMs: number, deadlineMs: number | undefined): number {
+  const remainingMs = deadlineMs === undefined ? Infinity : deadlineMs - Date.now();
   return Math.min(flushTimeoutMs, remainingMs - DEADLINE_MARGIN_MS);
 }
 
-/** `sync`: a bounded flush before the answer goes out. Billed duration as without the layer's export window. */
-export function syncPolicy(flusher: Flusher, flushTimeoutMs: number): ExportPolicy {
+/** What every policy does the same way: the urgent flushes and the last one. */
+export function commonFlushes(flusher: Flusher): Pick<ExportPolicy, 'flushNow' | 'flushBlocking' | 'shutdown'> {
   return {
-    onFinished({ remainingMs }) {
-      const bound = exportBound(flushTimeoutMs, remainingMs);
-      return bound > 0 ? flusher.flush(bound) : Promise.resolve();
+    flushNow: (boundMs) => (boundMs > 0 ? flusher.flush(boundMs) : Promise.resolve()),
+    flushBlocking: (boundMs) => {
+      if (boundMs > 0) flusher.flushBlocking(boundMs);
     },
     shutdown: (budgetMs) => flusher.flush(budgetMs),
+  };
+}
+
+/** `sync`: a bounded flush before the answer goes out. The caller waits for the backend. */
+export function syncPolicy(flusher: Flusher, flushTimeoutMs: number): ExportPolicy {
+  return {
+    beforeAnswer({ deadlineMs }) {
+      const bound = exportBound(flushTimeoutMs, deadlineMs);
+      return bound > 0 ? flusher.flush(bound) : Promise.resolve();
+    },
+    afterAnswer: () => undefined,
+    ...commonFlushes(flusher),
   };
 }

@@ -1,12 +1,13 @@
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 import type { Diag } from '../diag';
+import { SHUTDOWN_FLUSH_BUDGET_MS } from '../runtime/timing';
 import type { ExportPolicy } from './policy';
 
 /**
- * Once an extension is registered, Lambda sends SIGTERM 500 ms before it kills the process.
- * We flush within a budget well inside that and let the kill end the process: calling
- * `process.exit()` there hangs while the runtime's native thread sits in `/next`. Other SIGTERM
- * listeners (the user's) run as before, since every listener is called.
+ * Once an extension is registered, Lambda sends SIGTERM shortly before it kills the process
+ * (src/runtime/timing.ts). We flush within a budget well inside that and let the kill end the
+ * process: calling `process.exit()` there hangs while the runtime's native thread sits in
+ * `/next`. Other SIGTERM listeners (the user's) run as before, since every listener is called.
  *
  * The flush waits for the next timers phase: the user's own SIGTERM listeners (registered after
  * ours) and timers that fell due while the environment was frozen get to end their spans first.
@@ -15,7 +16,6 @@ import type { ExportPolicy } from './policy';
  * threads, each with its own preload and spans, so the main thread passes the shutdown on to them
  * over a BroadcastChannel.
  */
-export const SHUTDOWN_BUDGET_MS = 300;
 const SHUTDOWN_CHANNEL = 'lambda-otel-preload:shutdown';
 
 export function flushOnSigterm(policy: ExportPolicy, diag: Diag): void {
@@ -25,7 +25,7 @@ export function flushOnSigterm(policy: ExportPolicy, diag: Diag): void {
   const flush = (): void => {
     const started = Date.now();
     setTimeout(() => {
-      policy.shutdown(SHUTDOWN_BUDGET_MS).then(
+      policy.shutdown(SHUTDOWN_FLUSH_BUDGET_MS).then(
         () => diag.debug(`shutdown flush took ${Date.now() - started} ms`),
         () => undefined,
       );

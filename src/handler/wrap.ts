@@ -1,8 +1,9 @@
 import { context as otelContext } from '@opentelemetry/api';
 import type { Diag } from '../diag';
 import { describeError } from '../diag';
-import type { Invocation, Outcome } from '../invocation/invocation-tracer';
+import type { Invocation } from '../invocation/invocation';
 import { asLambdaContext } from '../invocation/lambda-context';
+import { callbackAnswerPath } from '../runtime/timing';
 import type { UserFunction } from './load';
 
 export const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
@@ -34,30 +35,30 @@ export function wrapHandler(original: UserFunction, starter: InvocationStarter, 
     try {
       result = otelContext.with(invocation.context, () => original.apply(this, args));
     } catch (error) {
-      void invocation.finish({ error });
+      void invocation.answer({ error }, 'after-settle');
       throw error;
     }
     if (isThenable(result)) {
       return result.then(
         async (value) => {
-          await invocation.finish({ result: value });
+          await invocation.answer({ result: value }, 'after-settle');
           return value;
         },
         async (error: unknown) => {
-          await invocation.finish({ error });
+          await invocation.answer({ error }, 'after-settle');
           throw error;
         },
       );
     }
     // A plain return value. The 4.x runtime awaits whatever a (two-argument) handler returns, so
-    // a promise is equivalent there. On 3.x the answer comes through the callback, which finishes
+    // a promise is equivalent there. On 3.x the answer comes through the callback, which ends
     // the invocation; a streaming handler that returns no promise is an error the runtime must
     // still see.
     if (streaming) {
-      void invocation.finish({ result });
+      void invocation.answer({ result }, 'after-settle');
       return result;
     }
-    if (args.length < 3) return invocation.finish({ result }).then(() => result);
+    if (args.length < 3) return invocation.answer({ result }, 'after-settle').then(() => result);
     return result;
   };
 
@@ -67,8 +68,8 @@ export function wrapHandler(original: UserFunction, starter: InvocationStarter, 
 
 function wrapCallback(callback: Callback, lambdaContext: unknown, invocation: Invocation): Callback {
   return (error?: unknown, result?: unknown) => {
-    const answersOnEmptyLoop = asLambdaContext(lambdaContext).callbackWaitsForEmptyEventLoop !== false;
-    invocation.finish({ error, result }, answersOnEmptyLoop).then(
+    const path = callbackAnswerPath(asLambdaContext(lambdaContext).callbackWaitsForEmptyEventLoop);
+    invocation.answer({ error, result }, path).then(
       () => callback(error, result),
       () => callback(error, result),
     );
@@ -76,6 +77,7 @@ function wrapCallback(callback: Callback, lambdaContext: unknown, invocation: In
 }
 
 type Completion = (...args: unknown[]) => unknown;
+type Outcome = Parameters<Invocation['answer']>[0];
 
 /** How each of the 3.x context's legacy completion methods reports its outcome. */
 const CONTEXT_COMPLETIONS: ReadonlyArray<readonly [string, (...args: unknown[]) => Outcome]> = [
@@ -97,7 +99,7 @@ function wrapContextCompletion(lambdaContext: unknown, invocation: Invocation): 
     if (typeof original !== 'function') continue;
     target[name] = (...args: unknown[]) => {
       const answer = (): unknown => (original as Completion).apply(lambdaContext, args);
-      invocation.finish(outcome(...args)).then(answer, answer);
+      invocation.answer(outcome(...args), 'after-settle').then(answer, answer);
     };
   }
 }

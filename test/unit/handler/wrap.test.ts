@@ -1,57 +1,23 @@
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { createDiag } from '../../../src/diag';
 import type { UserFunction } from '../../../src/handler/load';
 import { HANDLER_STREAMING, wrapHandler } from '../../../src/handler/wrap';
-import { InvocationTracer } from '../../../src/invocation/invocation-tracer';
+import { immediates, inMemoryInvocations, lambdaContext, useContextManager } from '../../helpers/invocations';
 
-const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const contextManager = new AsyncLocalStorageContextManager().enable();
-context.setGlobalContextManager(contextManager);
-afterAll(() => context.disable());
+useContextManager();
 
 const diagLines: string[] = [];
 const diag = createDiag('warn', (line) => diagLines.push(line));
+beforeEach(() => (diagLines.length = 0));
 
 function setup(initializationType = 'on-demand') {
-  const order: string[] = [];
-  const starter = new InvocationTracer({
-    tracer: provider.getTracer('test'),
-    propagator: new W3CTraceContextPropagator(),
-    xrayContext: 'link',
-    captureUrlQuery: false,
-    traceHeaderFromEnv: () => undefined,
-    functionName: 'fn',
-    functionVersion: '$LATEST',
-    initializationType,
-    policy: {
-      onFinished: async ({ remainingMs, answersOnEmptyLoop }) => {
-        order.push(`flush ${remainingMs}${answersOnEmptyLoop ? ' on empty loop' : ''}`);
-      },
-      shutdown: async () => {},
-    },
-  });
-  return { starter, order };
+  const { invocations, exporter, calls } = inMemoryInvocations({ initializationType });
+  return { starter: invocations, exporter, order: calls };
 }
 
-const lambdaContext = (requestId: string) => ({
-  awsRequestId: requestId,
-  functionName: 'orders',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:orders:live',
-  getRemainingTimeInMillis: () => 2500,
-});
-
-beforeEach(() => {
-  exporter.reset();
-  diagLines.length = 0;
-});
-
 describe('wrapHandler', () => {
-  it('passes the promise result through after the span ended and the flush ran', async () => {
-    const { starter, order } = setup();
+  it('passes the promise result through after the span ended, and tells the policy before and after the answer', async () => {
+    const { starter, order, exporter } = setup();
     const handler: UserFunction = async (event) => {
       order.push('handler');
       return { echoed: event };
@@ -59,7 +25,10 @@ describe('wrapHandler', () => {
     const result = await wrapHandler(handler, starter, diag)({ a: 1 }, lambdaContext('r1'));
     order.push('response');
     expect(result).toEqual({ echoed: { a: 1 } });
-    expect(order).toEqual(['handler', 'flush 2500', 'response']);
+    expect(order).toEqual(['handler', 'before r1', 'response']);
+    // The runtime posts one setImmediate after the handler settled; the policy hears of it after that.
+    await immediates(2);
+    expect(order).toEqual(['handler', 'before r1', 'response', 'after r1']);
     const [span] = exporter.getFinishedSpans();
     expect(span.name).toBe('orders');
     expect(span.attributes).toMatchObject({
@@ -71,18 +40,18 @@ describe('wrapHandler', () => {
   });
 
   it('marks only the first invocation of an on-demand environment as a cold start', async () => {
-    const { starter } = setup();
+    const { starter, exporter } = setup();
     const wrapped = wrapHandler(async () => 1, starter, diag);
     await wrapped({}, lambdaContext('r1'));
     await wrapped({}, lambdaContext('r2'));
     expect(exporter.getFinishedSpans().map((s) => s.attributes['faas.coldstart'])).toEqual([true, false]);
-    const provisioned = wrapHandler(async () => 1, setup('provisioned-concurrency').starter, diag);
-    await provisioned({}, lambdaContext('r3'));
-    expect(exporter.getFinishedSpans()[2].attributes['faas.coldstart']).toBe(false);
+    const provisioned = setup('provisioned-concurrency');
+    await wrapHandler(async () => 1, provisioned.starter, diag)({}, lambdaContext('r3'));
+    expect(provisioned.exporter.getFinishedSpans()[0].attributes['faas.coldstart']).toBe(false);
   });
 
   it('rethrows the very same rejection and records it on the span', async () => {
-    const { starter } = setup();
+    const { starter, exporter } = setup();
     const failure = new TypeError('bad input');
     const wrapped = wrapHandler(async () => Promise.reject(failure), starter, diag);
     await expect(wrapped({}, lambdaContext('r1'))).rejects.toBe(failure);
@@ -93,7 +62,7 @@ describe('wrapHandler', () => {
   });
 
   it('rethrows synchronous throws synchronously', () => {
-    const { starter } = setup();
+    const { starter, exporter } = setup();
     const failure = new Error('sync');
     const wrapped = wrapHandler(() => {
       throw failure;
@@ -102,7 +71,7 @@ describe('wrapHandler', () => {
     expect(exporter.getFinishedSpans()[0].status.code).toBe(SpanStatusCode.ERROR);
   });
 
-  it('serves callback handlers: same arguments, after the flush, and returns what the handler returned', async () => {
+  it('serves callback handlers: same arguments, after the policy, and returns what the handler returned', async () => {
     const { starter, order } = setup();
     const handler: UserFunction = (_event, _ctx, callback) => {
       setImmediate(() => (callback as (e: unknown, r: unknown) => void)(null, 'via callback'));
@@ -118,21 +87,27 @@ describe('wrapHandler', () => {
       expect(returned).toBeUndefined();
     });
     expect(answer).toEqual({ error: null, result: 'via callback' });
-    expect(order).toEqual(['flush 2500 on empty loop', 'callback']);
+    expect(order).toEqual(['before r1', 'callback']);
+    // With callbackWaitsForEmptyEventLoop (the default) the 3.x runtime answers from `beforeExit`.
+    await immediates(3);
+    expect(order).toEqual(['before r1', 'callback']);
+    process.emit('beforeExit', 0);
+    expect(order).toEqual(['before r1', 'callback', 'after r1']);
   });
 
-  it('tells the policy when a callback answer does not wait for an empty event loop', async () => {
+  it('tells the policy at once when a callback answer does not wait for an empty event loop', async () => {
     const { starter, order } = setup();
     const handler: UserFunction = (_event, ctx, callback) => {
       (ctx as { callbackWaitsForEmptyEventLoop: boolean }).callbackWaitsForEmptyEventLoop = false;
       (callback as (e: unknown, r: unknown) => void)(null, 1);
     };
     await new Promise((resolve) => wrapHandler(handler, starter, diag)({}, { ...lambdaContext('r1') }, resolve));
-    expect(order).toEqual(['flush 2500']);
+    await immediates(2);
+    expect(order).toEqual(['before r1', 'after r1']);
   });
 
   it('makes the invocation span the active span inside the handler', async () => {
-    const { starter } = setup();
+    const { starter, exporter } = setup();
     let inner: string | undefined;
     await wrapHandler(async () => {
       inner = trace.getActiveSpan()?.spanContext().spanId;
@@ -155,7 +130,7 @@ describe('wrapHandler', () => {
   });
 
   it('forwards every argument of a streaming handler and reads the context from the third', async () => {
-    const { starter } = setup();
+    const { starter, exporter } = setup();
     const seen: unknown[] = [];
     const handler = Object.assign(async (...args: unknown[]) => void seen.push(...args), { [HANDLER_STREAMING]: 'response' });
     const stream = { write() {} };
@@ -171,7 +146,11 @@ describe('wrapHandler', () => {
   });
 
   it('runs the function untraced, with one diagnostic line, when the span cannot start', async () => {
-    const broken = { start: () => { throw new Error('our bug'); } };
+    const broken = {
+      start: () => {
+        throw new Error('our bug');
+      },
+    };
     const wrapped = wrapHandler(async (event) => event, broken, diag);
     expect(await wrapped('a', {})).toBe('a');
     expect(await wrapped('b', {})).toBe('b');

@@ -1,0 +1,110 @@
+import { createContextKey, type Context, type Span } from '@opentelemetry/api';
+import type { ExportPolicy } from '../export/policy';
+import { afterAnswerPosted, type AnswerPath } from '../runtime/timing';
+import type { Trigger } from '../triggers/types';
+import { cutShort, recordEnding, type Ending } from './endings';
+
+const INVOCATION_KEY = createContextKey('lambda-otel-preload invocation');
+
+/** The invocation a context belongs to: set on the invocation's context, inherited by every child's. */
+export function invocationOf(context: Context): Invocation | undefined {
+  return context.getValue(INVOCATION_KEY) as Invocation | undefined;
+}
+
+export interface InvocationFacts {
+  readonly requestId: string | undefined;
+  /** Epoch milliseconds; undefined when the runtime's context did not tell. */
+  readonly deadlineMs: number | undefined;
+  /** The function's configured timeout; undefined when the runtime's context did not tell. */
+  readonly timeoutMs: number | undefined;
+}
+
+/** What the invocation's owner (src/invocation/invocations.ts) lends each invocation. */
+export interface InvocationOwner {
+  readonly policy: ExportPolicy;
+  /** Called once, when the invocation has ended, whichever way. */
+  ended(invocation: Invocation): void;
+}
+
+const RESOLVED = Promise.resolve();
+
+/**
+ * One invocation, from its start to the hand-off of its spans to export: its span and context,
+ * the spans still open inside it, and how it ended. It travels as a value (and in its context),
+ * never in module state, so concurrent invocations (managed instances) cannot mix.
+ */
+export class Invocation {
+  readonly context: Context;
+  private readonly open = new Set<Span>();
+  private ending: Ending | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly span: Span,
+    parentContext: Context,
+    readonly facts: InvocationFacts,
+    private readonly trigger: Trigger,
+    private readonly owner: InvocationOwner,
+  ) {
+    this.context = parentContext.setValue(INVOCATION_KEY, this);
+  }
+
+  get hasEnded(): boolean {
+    return this.ending !== undefined;
+  }
+
+  /** A span started inside this invocation (any depth) and not ended yet. */
+  adopt(span: Span): void {
+    if (this.ending === undefined) this.open.add(span);
+  }
+
+  release(span: Span): void {
+    this.open.delete(span);
+  }
+
+  /**
+   * Calls `onDeadline` `marginMs` before the deadline, unless the invocation ended first. The timer
+   * is unref'd: it never keeps the 3.x runtime from answering a callback handler.
+   */
+  armDeadline(marginMs: number, onDeadline: (invocation: Invocation) => void): void {
+    if (this.facts.deadlineMs === undefined) return;
+    const delay = Math.max(0, this.facts.deadlineMs - marginMs - Date.now());
+    this.deadlineTimer = setTimeout(onDeadline, delay, this);
+    this.deadlineTimer.unref();
+  }
+
+  /**
+   * The handler gave its answer. Ends the span (once; a later answer, such as a callback after a
+   * rejection, changes nothing) and hands the spans to export. The runtime must get the answer only
+   * after the returned promise settles: in `sync` mode that is after the export.
+   */
+  answer(outcome: { readonly error?: unknown; readonly result?: unknown }, path: AnswerPath): Promise<void> {
+    if (!this.end({ kind: 'answered', ...outcome })) return RESOLVED;
+    const { policy } = this.owner;
+    return policy.beforeAnswer(this.facts).then(() => afterAnswerPosted(path, () => policy.afterAnswer(this.facts)));
+  }
+
+  /**
+   * Ends an invocation that will never answer (timeout, crash), with every span still open inside
+   * it. Returns false when it had ended already. Exporting is the caller's business: it knows
+   * whether the process is about to be killed or is dying right now.
+   */
+  cut(ending: Exclude<Ending, { kind: 'answered' }>): boolean {
+    const endTime = Date.now();
+    const open = [...this.open];
+    if (!this.end(ending)) return false;
+    for (const span of open) cutShort(span, ending, endTime);
+    return true;
+  }
+
+  private end(ending: Ending): boolean {
+    if (this.ending !== undefined) return false;
+    this.ending = ending;
+    clearTimeout(this.deadlineTimer);
+    this.open.clear();
+    recordEnding(this.span, this.trigger, ending);
+    this.span.end();
+    this.owner.ended(this);
+    return true;
+  }
+}

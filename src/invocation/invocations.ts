@@ -1,0 +1,143 @@
+import { context as otelContext, trace, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
+import type { XrayContext } from '../config/load';
+import { describeError, type Diag } from '../diag';
+import type { ExportPolicy } from '../export/policy';
+import { parentContext } from '../propagation/extract';
+import {
+  configuredTimeoutMs,
+  DEADLINE_MARGIN_MS,
+  defaultTimeoutMarginMs,
+  readCrashRules,
+  uncaughtExceptionEndsProcess,
+  type ProcessEvents,
+} from '../runtime/timing';
+import { detectTrigger } from '../triggers/detect';
+import { invocationAttributes } from './attributes';
+import { coldStartTracker } from './coldstart';
+import { Invocation, invocationOf, type InvocationFacts, type InvocationOwner } from './invocation';
+import { asLambdaContext, remainingTimeMs, stringField, type LambdaContext } from './lambda-context';
+
+export interface InvocationsOptions {
+  readonly tracer: Tracer;
+  readonly propagator: TextMapPropagator;
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly initializationType: string;
+  readonly xrayContext: XrayContext;
+  readonly captureUrlQuery: boolean;
+  /**
+   * The Lambda X-Ray header of the current invocation where the context does not carry it: the
+   * 3.x runtime sets it only in `_X_AMZN_TRACE_ID`, per invocation.
+   */
+  readonly traceHeaderFromEnv: () => string | undefined;
+  /** Decides when the finished spans leave: before the answer, after it, or on a timer. */
+  readonly policy: ExportPolicy;
+  /** Upper bound of one export, LAMBDA_OTEL_FLUSH_TIMEOUT_MS. */
+  readonly flushTimeoutMs: number;
+  /** How long before the deadline a running invocation is ended as timed out; undefined: adapted to the timeout. */
+  readonly timeoutMarginMs: number | undefined;
+  readonly diag: Diag;
+}
+
+/**
+ * The owner of every invocation of this thread: starts each (span, parent, links, deadline), keeps
+ * those in flight, and ends those that will not answer by themselves: at their deadline, or when
+ * the process crashes.
+ */
+export class Invocations {
+  private readonly inFlight = new Set<Invocation>();
+  private readonly takeColdStart: () => boolean;
+  private readonly owner: InvocationOwner;
+
+  constructor(private readonly options: InvocationsOptions) {
+    this.takeColdStart = coldStartTracker(options.initializationType);
+    this.owner = { policy: options.policy, ended: (invocation) => void this.inFlight.delete(invocation) };
+  }
+
+  start(event: unknown, lambdaContext: unknown): Invocation {
+    const ctx = asLambdaContext(lambdaContext);
+    const { tracer, functionVersion, propagator, xrayContext } = this.options;
+    const facts = invocationFacts(ctx);
+    const trigger = detectTrigger(event, { captureQuery: this.options.captureUrlQuery });
+    const traceHeader = stringField(ctx.xRayTraceId) ?? this.options.traceHeaderFromEnv();
+    const { parent, links } = parentContext(trigger, traceHeader, propagator, xrayContext);
+    const span = tracer.startSpan(
+      trigger.spanName ?? stringField(ctx.functionName) ?? this.options.functionName,
+      {
+        kind: trigger.kind,
+        attributes: { ...trigger.attributes, ...invocationAttributes(ctx, this.takeColdStart(), functionVersion) },
+        links,
+      },
+      parent,
+    );
+    const invocation = new Invocation(span, trace.setSpan(parent, span), facts, trigger, this.owner);
+    this.inFlight.add(invocation);
+    if (facts.timeoutMs !== undefined) {
+      const margin = this.options.timeoutMarginMs ?? defaultTimeoutMarginMs(facts.timeoutMs);
+      invocation.armDeadline(margin, this.timeOut);
+    }
+    return invocation;
+  }
+
+  /**
+   * Starts watching for crashes. Called once, right before the user's module loads: whatever
+   * listens for uncaught exceptions then is the runtime (src/runtime/timing.ts says what that means).
+   * `uncaughtExceptionMonitor` observes without changing what Node does; an `unhandledRejection`
+   * listener is added only where one exists already, so no rejection that would crash stops doing so.
+   */
+  watchCrashes(proc: ProcessEvents = process): void {
+    const rules = readCrashRules(proc);
+    proc.on('uncaughtExceptionMonitor', (error) => {
+      if (uncaughtExceptionEndsProcess(rules, proc)) this.crash(error);
+    });
+    if (proc.listenerCount('unhandledRejection') > 0) {
+      proc.prependListener('unhandledRejection', (reason) => this.crash(reason));
+    }
+  }
+
+  /** At the deadline less the margin: end the span, cut its open children, and export them now. */
+  private readonly timeOut = (invocation: Invocation): void => {
+    try {
+      const { deadlineMs, timeoutMs } = invocation.facts;
+      const remainingMs = Math.max(0, Math.round((deadlineMs ?? Date.now()) - Date.now()));
+      if (!invocation.cut({ kind: 'timed-out', timeoutMs: timeoutMs ?? 0, remainingMs })) return;
+      // Lambda kills the process at the deadline, whatever the layer does: the whole rest is the bound.
+      void this.options.policy.flushNow(remainingMs);
+    } catch (error) {
+      this.options.diag.once('timeout', 'error', `could not record a timeout: ${describeError(error)}`);
+    }
+  };
+
+  /**
+   * The process is dying of `error`. The invocation whose context was active gets the exception;
+   * any other in flight (managed instances) is marked as crashed too. Their spans, and whatever
+   * earlier ones still wait in the buffer, leave before Node goes on to print the error and exit,
+   * exactly as it would have.
+   */
+  private crash(error: unknown): void {
+    try {
+      const culprit = invocationOf(otelContext.active());
+      let deadlineMs = Infinity;
+      for (const invocation of [...this.inFlight]) {
+        invocation.cut({ kind: 'crashed', error, culprit: culprit === undefined || culprit === invocation });
+        deadlineMs = Math.min(deadlineMs, invocation.facts.deadlineMs ?? Infinity);
+      }
+      // Node's fatal-exception path is synchronous: the export blocks the dying thread, which delays
+      // its death by at most the usual export bound.
+      const bound = Math.min(this.options.flushTimeoutMs, deadlineMs - Date.now() - DEADLINE_MARGIN_MS);
+      this.options.policy.flushBlocking(bound);
+    } catch (failure) {
+      this.options.diag.once('crash', 'error', `could not record a crash: ${describeError(failure)}`);
+    }
+  }
+}
+
+function invocationFacts(context: LambdaContext): InvocationFacts {
+  const remaining = remainingTimeMs(context);
+  const known = Number.isFinite(remaining);
+  return {
+    requestId: stringField(context.awsRequestId),
+    deadlineMs: known ? Date.now() + remaining : undefined,
+    timeoutMs: known ? configuredTimeoutMs(remaining) : undefined,
+  };
+}

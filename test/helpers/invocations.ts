@@ -1,0 +1,66 @@
+import { context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createDiag } from '../../src/diag';
+import type { EndedInvocation, ExportPolicy } from '../../src/export/policy';
+import { Invocations, type InvocationsOptions } from '../../src/invocation/invocations';
+import { OpenSpans } from '../../src/invocation/open-spans';
+
+/**
+ * Invocations in memory, for unit tests: a real provider (with the open-span tracking the layer
+ * registers) into an InMemorySpanExporter, and an export policy that records what it was asked,
+ * in order, as `before <id>`, `after <id>`, `now <bound>`, `blocking <bound>`.
+ */
+export function inMemoryInvocations(options: Partial<InvocationsOptions> = {}) {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new OpenSpans(), new SimpleSpanProcessor(exporter)] });
+  const calls: string[] = [];
+  const diagLines: string[] = [];
+  const policy: ExportPolicy = {
+    beforeAnswer: async ({ requestId }: EndedInvocation) => void calls.push(`before ${requestId}`),
+    afterAnswer: ({ requestId }: EndedInvocation) => void calls.push(`after ${requestId}`),
+    flushNow: async (bound) => void calls.push(`now ${bound}`),
+    flushBlocking: (bound) => void calls.push(`blocking ${bound}`),
+    shutdown: async () => undefined,
+  };
+  const invocations = new Invocations({
+    tracer: provider.getTracer('test'),
+    propagator: new W3CTraceContextPropagator(),
+    xrayContext: 'link',
+    captureUrlQuery: false,
+    traceHeaderFromEnv: () => undefined,
+    functionName: 'fn',
+    functionVersion: '$LATEST',
+    initializationType: 'on-demand',
+    policy,
+    flushTimeoutMs: 500,
+    timeoutMarginMs: undefined,
+    diag: createDiag('warn', (line) => diagLines.push(line)),
+    ...options,
+  });
+  return { invocations, exporter, provider, calls, diagLines };
+}
+
+/** The AsyncLocalStorage context manager the layer registers, for the duration of a test file. */
+export function useContextManager(): void {
+  const manager = new AsyncLocalStorageContextManager();
+  beforeAll(() => context.setGlobalContextManager(manager.enable()));
+  afterAll(() => context.disable());
+}
+
+/** A Lambda context as the runtime passes it; `remainingMs` counts down from the call. */
+export function lambdaContext(requestId: string, remainingMs = 2500) {
+  const deadline = Date.now() + remainingMs;
+  return {
+    awsRequestId: requestId,
+    functionName: 'orders',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:orders:live',
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  };
+}
+
+/** Resolves after `count` turns of the event loop's check phase. */
+export async function immediates(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+}

@@ -37,9 +37,12 @@ export const MAX_LINKS = 32;
  *    `parent` suits functions reporting to X-Ray, not the default.
  * 3. With `link`, or with `parent` when a W3C parent won, the X-Ray context becomes a link instead,
  *    but only when sampled: an unsampled X-Ray segment is recorded nowhere.
- * 4. Each record carrier with valid context adds a link, W3C first, then its X-Ray header (SQS
- *    `AWSTraceHeader`, which the AWS Lambda conventions say to link whatever the backend).
- *    `xrayMode` does not apply to these: it concerns the Lambda's own header only.
+ * 4. Each record carrier adds its W3C context and its X-Ray header (SQS `AWSTraceHeader`, which
+ *    the AWS Lambda conventions say to link whatever the backend) as links, the X-Ray one only
+ *    when sampled, like the Lambda's own header. `xrayMode` does not apply to these: it concerns
+ *    the Lambda's own header only.
+ * 5. A span context already linked (or the parent) is not linked again: a batch of messages from
+ *    one request carries the same context many times.
  */
 export function parentContext(
   trigger: Trigger,
@@ -51,25 +54,37 @@ export function parentContext(
   const remoteParent = validSpanContext(parent);
   const links: Link[] = [];
 
+  const seen = new Set<string>();
+  if (remoteParent !== undefined) seen.add(spanKey(remoteParent));
+  const link = (context: SpanContext | undefined): void => {
+    if (context === undefined || links.length >= MAX_LINKS) return;
+    const key = spanKey(context);
+    if (seen.has(key)) return;
+    seen.add(key);
+    links.push({ context });
+  };
+
   const xray = xrayMode === 'off' ? undefined : parseXrayHeader(lambdaTraceHeader);
   if (xray !== undefined) {
     if (xrayMode === 'parent' && remoteParent === undefined) {
       parent = trace.setSpanContext(parent, xray);
-    } else if (isSampled(xray) && !sameSpan(xray, remoteParent)) {
-      links.push({ context: xray });
+      seen.add(spanKey(xray));
+    } else if (isSampled(xray)) {
+      link(xray);
     }
   }
 
   for (const carrier of trigger.linkCarriers) {
     if (links.length >= MAX_LINKS) break;
-    const context = recordContext(carrier, propagator);
-    if (context !== undefined) links.push({ context });
+    link(validSpanContext(extractSafely(propagator, carrier)));
+    const recordXray = parseXrayHeader(carrier[XRAY_HEADER]);
+    if (recordXray !== undefined && isSampled(recordXray)) link(recordXray);
   }
   return { parent, links };
 }
 
-function recordContext(carrier: Carrier, propagator: TextMapPropagator): SpanContext | undefined {
-  return validSpanContext(extractSafely(propagator, carrier)) ?? parseXrayHeader(carrier[XRAY_HEADER]);
+function spanKey(context: SpanContext): string {
+  return `${context.traceId}-${context.spanId}`;
 }
 
 /** Propagators should not throw, but a custom one might; a broken header must not fail the call. */
@@ -90,6 +105,3 @@ function isSampled(spanContext: SpanContext): boolean {
   return (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
 }
 
-function sameSpan(a: SpanContext, b: SpanContext | undefined): boolean {
-  return b !== undefined && a.traceId === b.traceId && a.spanId === b.spanId;
-}

@@ -116,6 +116,31 @@ describe('parentContext', () => {
     expect(links.map((link) => link.context.traceId)).toEqual(['5759e988bd862e3fe1be46a994272793']);
   });
 
+  it('links both contexts of a record that has W3C attributes and an AWSTraceHeader, and each context once', () => {
+    const traceparent = '00-8bf92f3577b34da6a3ce929d0e0e4736-40f067aa0ba902b7-01';
+    const both = { traceparent, 'x-amzn-trace-id': LAMBDA_SAMPLED };
+    const sqs: Trigger = { ...trigger('sqs'), linkCarriers: [both, both, { traceparent }, { 'x-amzn-trace-id': LAMBDA_SAMPLED }] };
+    // The Lambda's own header is the same segment as the records' AWSTraceHeader: one link for it.
+    const { links } = parentContext(sqs, LAMBDA_SAMPLED, W3C, 'link');
+    expect(links.map((link) => [link.context.traceId, link.context.spanId])).toEqual([
+      [LAMBDA_TRACE_ID, '1111111111111111'],
+      ['8bf92f3577b34da6a3ce929d0e0e4736', '40f067aa0ba902b7'],
+    ]);
+  });
+
+  it('links an AWSTraceHeader only when sampled, as the Lambda header', () => {
+    const unsampled = LAMBDA_SAMPLED.replace('Sampled=1', 'Sampled=0');
+    const sqs: Trigger = { ...trigger('sqs'), linkCarriers: [{ 'x-amzn-trace-id': unsampled }] };
+    expect(parentContext(sqs, undefined, W3C, 'link').links).toEqual([]);
+  });
+
+  it('does not link the context that became the parent', () => {
+    const sqs: Trigger = { ...trigger('sqs'), linkCarriers: [{ 'x-amzn-trace-id': LAMBDA_SAMPLED }] };
+    const { parent, links } = parentContext(sqs, LAMBDA_SAMPLED, W3C, 'parent');
+    expect(spanContextOf(parent)?.traceId).toBe(LAMBDA_TRACE_ID);
+    expect(links).toEqual([]);
+  });
+
   it('links SNS and EventBridge trace context', () => {
     expect(parentContext(trigger('sns'), undefined, W3C, 'off').links.map((link) => link.context.traceId)).toEqual([
       '9bf92f3577b34da6a3ce929d0e0e4736',
@@ -138,8 +163,8 @@ describe('parentContext', () => {
   });
 
   it(`caps links at ${MAX_LINKS}, the X-Ray link included`, () => {
-    const carrier = { traceparent: '00-8bf92f3577b34da6a3ce929d0e0e4736-40f067aa0ba902b7-01' };
-    const sqs: Trigger = { ...trigger('sqs'), linkCarriers: Array.from({ length: 100 }, () => carrier) };
+    const carrier = (n: number) => ({ traceparent: `00-8bf92f3577b34da6a3ce929d0e0e4736-${n.toString(16).padStart(16, '0')}-01` });
+    const sqs: Trigger = { ...trigger('sqs'), linkCarriers: Array.from({ length: 100 }, (_, n) => carrier(n + 1)) };
     const { links } = parentContext(sqs, LAMBDA_SAMPLED, W3C, 'link');
     expect(links).toHaveLength(MAX_LINKS);
     expect(links[0].context.traceId).toBe(LAMBDA_TRACE_ID);

@@ -46,7 +46,7 @@ export function afterResponsePolicy(flusher: Flusher, flushTimeoutMs: number): A
 
   return {
     mode: 'after-response',
-    beforeAnswer: () => RESOLVED,
+    beforeAnswer: () => undefined,
     afterAnswer({ requestId }) {
       const key = requestId ?? '';
       const waiter = waiters.get(key);

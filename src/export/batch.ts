@@ -12,7 +12,7 @@ export function batchPolicy(flusher: Flusher, intervalMs: number, flushTimeoutMs
   };
   setInterval(tick, intervalMs).unref();
   return {
-    beforeAnswer: () => Promise.resolve(),
+    beforeAnswer: () => undefined,
     afterAnswer: () => undefined,
     ...commonFlushes(flusher),
   };

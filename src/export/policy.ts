@@ -14,8 +14,12 @@ export interface EndedInvocation {
  * *when* the buffered spans go.
  */
 export interface ExportPolicy {
-  /** The invocation ended with an answer; the runtime gets that answer once this settles. */
-  beforeAnswer(invocation: EndedInvocation): Promise<void>;
+  /**
+   * The invocation ended with an answer. Returns a promise when the answer must wait for it
+   * (sync mode's export), and undefined when the answer may go out at once: the handler's answer
+   * then reaches the runtime in the same turn as without the layer.
+   */
+  beforeAnswer(invocation: EndedInvocation): Promise<void> | undefined;
   /** The runtime has posted the answer: the caller has it. */
   afterAnswer(invocation: EndedInvocation): void;
   /** An invocation was cut short (timeout): its spans leave now, within the bound. */
@@ -48,7 +52,7 @@ export function syncPolicy(flusher: Flusher, flushTimeoutMs: number): ExportPoli
   return {
     beforeAnswer({ deadlineMs }) {
       const bound = exportBound(flushTimeoutMs, deadlineMs);
-      return bound > 0 ? flusher.flush(bound) : Promise.resolve();
+      return bound > 0 ? flusher.flush(bound) : undefined;
     },
     afterAnswer: () => undefined,
     ...commonFlushes(flusher),

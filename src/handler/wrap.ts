@@ -40,13 +40,14 @@ export function wrapHandler(original: UserFunction, starter: InvocationStarter, 
     }
     if (isThenable(result)) {
       return result.then(
-        async (value) => {
-          await invocation.answer({ result: value }, 'after-settle');
-          return value;
+        (value) => {
+          const waiting = invocation.answer({ result: value }, 'after-settle');
+          return waiting === undefined ? value : waiting.then(() => value);
         },
-        async (error: unknown) => {
-          await invocation.answer({ error }, 'after-settle');
-          throw error;
+        (error: unknown) => {
+          const waiting = invocation.answer({ error }, 'after-settle');
+          if (waiting === undefined) throw error;
+          return waiting.then(() => Promise.reject(error));
         },
       );
     }
@@ -58,7 +59,7 @@ export function wrapHandler(original: UserFunction, starter: InvocationStarter, 
       void invocation.answer({ result }, 'after-settle');
       return result;
     }
-    if (args.length < 3) return invocation.answer({ result }, 'after-settle').then(() => result);
+    if (args.length < 3) return invocation.answer({ result }, 'after-settle')?.then(() => result) ?? result;
     return result;
   };
 
@@ -66,13 +67,16 @@ export function wrapHandler(original: UserFunction, starter: InvocationStarter, 
   return wrapped;
 }
 
+/**
+ * The callback answers at once unless the export policy makes the answer wait; what the runtime's
+ * callback returns or throws goes back to the caller either way.
+ */
 function wrapCallback(callback: Callback, lambdaContext: unknown, invocation: Invocation): Callback {
   return (error?: unknown, result?: unknown) => {
     const path = callbackAnswerPath(asLambdaContext(lambdaContext).callbackWaitsForEmptyEventLoop);
-    invocation.answer({ error, result }, path).then(
-      () => callback(error, result),
-      () => callback(error, result),
-    );
+    const waiting = invocation.answer({ error, result }, path);
+    if (waiting === undefined) return callback(error, result);
+    return waiting.then(() => callback(error, result));
   };
 }
 
@@ -99,7 +103,10 @@ function wrapContextCompletion(lambdaContext: unknown, invocation: Invocation): 
     if (typeof original !== 'function') continue;
     target[name] = (...args: unknown[]) => {
       const answer = (): unknown => (original as Completion).apply(lambdaContext, args);
-      invocation.answer(outcome(...args), 'after-settle').then(answer, answer);
+      const waiting = invocation.answer(outcome(...args), 'after-settle');
+      // The 3.x runtime itself calls these on the handler's promise (`.then(succeed, fail)
+      // .catch(fail)`): a throw, or a rejection of what we return, must reach its `.catch`.
+      return waiting === undefined ? answer() : waiting.then(answer);
     };
   }
 }

@@ -17,7 +17,9 @@ export type Ending =
   /** Still running when its deadline came near: Lambda will kill the process. */
   | { readonly kind: 'timed-out'; readonly timeoutMs: number; readonly remainingMs: number }
   /** An uncaught exception or unhandled rejection is ending the process. */
-  | { readonly kind: 'crashed'; readonly error: unknown; readonly culprit: boolean };
+  | { readonly kind: 'crashed'; readonly error: unknown; readonly culprit: boolean }
+  /** Something called `process.exit()` while the invocation ran. */
+  | { readonly kind: 'exited'; readonly code: number };
 
 /** Writes how the invocation ended onto its span: status, exception, the trigger's response attributes. */
 export function recordEnding(span: Span, trigger: Trigger, ending: Ending): void {
@@ -42,6 +44,10 @@ export function recordEnding(span: Span, trigger: Trigger, ending: Ending): void
         code: SpanStatusCode.ERROR,
         message: `timed out: still running ${ending.remainingMs} ms before the ${ending.timeoutMs / 1000} s timeout`,
       });
+      return;
+    case 'exited':
+      span.setAttribute(ATTR_LAMBDA_CRASHED, true);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: `the process exited during the invocation: process.exit(${ending.code})` });
       return;
     case 'crashed':
       span.setAttribute(ATTR_LAMBDA_CRASHED, true);

@@ -26,8 +26,6 @@ export interface InvocationOwner {
   ended(invocation: Invocation): void;
 }
 
-const RESOLVED = Promise.resolve();
-
 /**
  * One invocation, from its start to the hand-off of its spans to export: its span and context,
  * the spans still open inside it, and how it ended. It travels as a value (and in its context),
@@ -37,6 +35,8 @@ export class Invocation {
   readonly context: Context;
   private readonly open = new Set<Span>();
   private ending: Ending | undefined;
+  /** Set while the first answer waits for the export policy. */
+  private answering: Promise<void> | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -74,14 +74,23 @@ export class Invocation {
   }
 
   /**
-   * The handler gave its answer. Ends the span (once; a later answer, such as a callback after a
-   * rejection, changes nothing) and hands the spans to export. The runtime must get the answer only
-   * after the returned promise settles: in `sync` mode that is after the export.
+   * The handler gave its answer. Ends the span (once) and hands the spans to export. Returns a
+   * promise when the answer must wait (in `sync` mode, for the export), and undefined when it may
+   * go out at once, in the same turn as without the layer. A later answer (a callback called
+   * twice, a callback after a rejection) changes nothing and gets the same promise, so answers
+   * still reach the runtime in the order they were given.
    */
-  answer(outcome: { readonly error?: unknown; readonly result?: unknown }, path: AnswerPath): Promise<void> {
-    if (!this.end({ kind: 'answered', ...outcome })) return RESOLVED;
+  answer(outcome: { readonly error?: unknown; readonly result?: unknown }, path: AnswerPath): Promise<void> | undefined {
+    if (!this.end({ kind: 'answered', ...outcome })) return this.answering;
     const { policy } = this.owner;
-    return policy.beforeAnswer(this.facts).then(() => afterAnswerPosted(path, () => policy.afterAnswer(this.facts)));
+    const posted = (): void => afterAnswerPosted(path, () => policy.afterAnswer(this.facts));
+    const waiting = policy.beforeAnswer(this.facts);
+    if (waiting === undefined) {
+      posted();
+      return undefined;
+    }
+    this.answering = waiting.then(posted);
+    return this.answering;
   }
 
   /**

@@ -14,6 +14,7 @@ import {
 import { detectTrigger } from '../triggers/detect';
 import { invocationAttributes } from './attributes';
 import { coldStartTracker } from './coldstart';
+import type { Ending } from './endings';
 import { Invocation, invocationOf, type InvocationFacts, type InvocationOwner } from './invocation';
 import { asLambdaContext, remainingTimeMs, stringField, type LambdaContext } from './lambda-context';
 
@@ -93,6 +94,8 @@ export class Invocations {
     if (proc.listenerCount('unhandledRejection') > 0) {
       proc.prependListener('unhandledRejection', (reason) => this.crash(reason));
     }
+    // After a crash the invocations have ended already; what is still in flight here met `process.exit()`.
+    proc.on('exit', (code) => this.die({ kind: 'exited', code }));
   }
 
   /** At the deadline less the margin: end the span, cut its open children, and export them now. */
@@ -110,27 +113,34 @@ export class Invocations {
 
   /**
    * The process is dying of `error`. The invocation whose context was active gets the exception;
-   * any other in flight (managed instances) is marked as crashed too. Their spans, and whatever
-   * earlier ones still wait in the buffer, leave before Node goes on to print the error and exit,
-   * exactly as it would have.
+   * any other in flight (managed instances) is marked as crashed too.
    */
   private crash(error: unknown): void {
+    const culprit = invocationOf(otelContext.active());
+    this.die((invocation) => ({ kind: 'crashed', error, culprit: culprit === undefined || culprit === invocation }));
+  }
+
+  /**
+   * Ends what is in flight as the process dies, and sends their spans, and whatever earlier ones
+   * still wait in the buffer, before Node goes on to exit exactly as it would have. Node's exit
+   * path is synchronous: the export blocks the dying thread, for at most the usual export bound.
+   */
+  private die(ending: DyingEnding | ((invocation: Invocation) => DyingEnding)): void {
     try {
-      const culprit = invocationOf(otelContext.active());
       let deadlineMs = Infinity;
       for (const invocation of [...this.inFlight]) {
-        invocation.cut({ kind: 'crashed', error, culprit: culprit === undefined || culprit === invocation });
+        invocation.cut(typeof ending === 'function' ? ending(invocation) : ending);
         deadlineMs = Math.min(deadlineMs, invocation.facts.deadlineMs ?? Infinity);
       }
-      // Node's fatal-exception path is synchronous: the export blocks the dying thread, which delays
-      // its death by at most the usual export bound.
       const bound = Math.min(this.options.flushTimeoutMs, deadlineMs - Date.now() - DEADLINE_MARGIN_MS);
       this.options.policy.flushBlocking(bound);
     } catch (failure) {
-      this.options.diag.once('crash', 'error', `could not record a crash: ${describeError(failure)}`);
+      this.options.diag.once('crash', 'error', `could not record the end of the process: ${describeError(failure)}`);
     }
   }
 }
+
+type DyingEnding = Extract<Ending, { kind: 'crashed' | 'exited' }>;
 
 function invocationFacts(context: LambdaContext): InvocationFacts {
   const remaining = remainingTimeMs(context);

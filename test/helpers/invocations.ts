@@ -10,15 +10,19 @@ import { OpenSpans } from '../../src/invocation/open-spans';
 /**
  * Invocations in memory, for unit tests: a real provider (with the open-span tracking the layer
  * registers) into an InMemorySpanExporter, and an export policy that records what it was asked,
- * in order, as `before <id>`, `after <id>`, `now <bound>`, `blocking <bound>`.
+ * in order, as `before <id>`, `after <id>`, `now <bound>`, `blocking <bound>`. With `policyWaits`
+ * the answer waits for the policy, as in sync mode.
  */
-export function inMemoryInvocations(options: Partial<InvocationsOptions> = {}) {
+export function inMemoryInvocations({ policyWaits = false, ...options }: Partial<InvocationsOptions> & { policyWaits?: boolean } = {}) {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new OpenSpans(), new SimpleSpanProcessor(exporter)] });
   const calls: string[] = [];
   const diagLines: string[] = [];
   const policy: ExportPolicy = {
-    beforeAnswer: async ({ requestId }: EndedInvocation) => void calls.push(`before ${requestId}`),
+    beforeAnswer: ({ requestId }: EndedInvocation) => {
+      calls.push(`before ${requestId}`);
+      return policyWaits ? Promise.resolve() : undefined;
+    },
     afterAnswer: ({ requestId }: EndedInvocation) => void calls.push(`after ${requestId}`),
     flushNow: async (bound) => void calls.push(`now ${bound}`),
     flushBlocking: (bound) => void calls.push(`blocking ${bound}`),

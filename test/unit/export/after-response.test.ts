@@ -26,7 +26,7 @@ describe('the after-response policy', () => {
     // Act: the extension gets the INVOKE event; the handler answers 20 ms later.
     const work = policy.onInvoke({ eventType: 'INVOKE', requestId: 'r1', deadlineMs: START + 3000 });
     await jest.advanceTimersByTimeAsync(20);
-    await policy.beforeAnswer(invocation);
+    expect(policy.beforeAnswer(invocation)).toBeUndefined();
     expect(flushes).toEqual([]);
     policy.afterAnswer(invocation);
     await work;

@@ -10,8 +10,8 @@ const diagLines: string[] = [];
 const diag = createDiag('warn', (line) => diagLines.push(line));
 beforeEach(() => (diagLines.length = 0));
 
-function setup(initializationType = 'on-demand') {
-  const { invocations, exporter, calls } = inMemoryInvocations({ initializationType });
+function setup(initializationType = 'on-demand', policyWaits = false) {
+  const { invocations, exporter, calls } = inMemoryInvocations({ initializationType, policyWaits });
   return { starter: invocations, exporter, order: calls };
 }
 
@@ -104,6 +104,40 @@ describe('wrapHandler', () => {
     await new Promise((resolve) => wrapHandler(handler, starter, diag)({}, { ...lambdaContext('r1') }, resolve));
     await immediates(2);
     expect(order).toEqual(['before r1', 'after r1']);
+  });
+
+  it.each([false, true])('passes every callback call on, in order, and ends the span once (policy waits: %s)', async (policyWaits) => {
+    const { starter, exporter } = setup('on-demand', policyWaits);
+    const answers: unknown[] = [];
+    const handler: UserFunction = (_event, _ctx, callback) => {
+      (callback as (e: unknown, r: unknown) => void)(null, 'first');
+      (callback as (e: unknown, r: unknown) => void)(null, 'second');
+    };
+    wrapHandler(handler, starter, diag)({}, lambdaContext('r1'), (_error: unknown, result: unknown) => answers.push(result));
+    // Without a policy to wait for, the answer goes out in the same turn, as without the layer.
+    expect(answers).toEqual(policyWaits ? [] : ['first', 'second']);
+    await immediates(1);
+    expect(answers).toEqual(['first', 'second']);
+    expect(exporter.getFinishedSpans()).toHaveLength(1);
+  });
+
+  it('lets a throw of the runtime\'s own completion reach the runtime (3.x context.fail)', async () => {
+    const failure = new Error('the runtime could not format the error');
+    const throwingFail = () => {
+      throw failure;
+    };
+    for (const policyWaits of [false, true]) {
+      const { starter } = setup('on-demand', policyWaits);
+      const context = { ...lambdaContext('r1'), fail: throwingFail, succeed: () => undefined, done: () => undefined };
+      let wrappedFail: (error: unknown) => unknown = () => undefined;
+      const handler: UserFunction = (_event, ctx) => {
+        wrappedFail = (ctx as { fail: (error: unknown) => unknown }).fail;
+        return undefined;
+      };
+      wrapHandler(handler, starter, diag)({}, context, () => undefined);
+      if (policyWaits) await expect(wrappedFail('boom')).rejects.toBe(failure);
+      else expect(() => wrappedFail('boom')).toThrow(failure);
+    }
   });
 
   it('makes the invocation span the active span inside the handler', async () => {

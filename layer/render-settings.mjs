@@ -10,7 +10,7 @@ const { outputFiles } = buildSync({ entryPoints: [join(root, 'src/config/setting
 const { SETTINGS } = await import(`data:text/javascript,${encodeURIComponent(outputFiles[0].text)}`);
 
 const cell = (value) => (value.startsWith('(') || value.includes(' ') ? value : `\`${value}\``);
-const rows = Object.entries(SETTINGS).map(([name, s]) => `| \`${name}\` | ${cell(s.default)} | ${s.doc} |`);
+const rows = Object.entries(SETTINGS).map(([name, s]) => `| \`${name}\` | ${cell(s.shownDefault)} | ${s.doc} |`);
 const table = ['| Variable | Default | What it does |', '|---|---|---|', ...rows].join('\n');
 
 const readmePath = join(root, 'README.md');

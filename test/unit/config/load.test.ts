@@ -23,7 +23,7 @@ describe('loadConfig defaults', () => {
       disabled: false,
       logLevel: 'info',
       serviceName: 'orders',
-      tracesExporter: 'otlp',
+      tracesExporters: ['otlp'],
       otlp: {
         url: 'http://localhost:4318/v1/traces',
         headers: {},
@@ -44,8 +44,9 @@ describe('loadConfig: each variable', () => {
   it.each([
     ['OTEL_SDK_DISABLED', 'TRUE', (c: ReturnType<typeof load>['config']) => c.disabled, true],
     ['OTEL_SERVICE_NAME', 'checkout', (c: ReturnType<typeof load>['config']) => c.serviceName, 'checkout'],
-    ['OTEL_TRACES_EXPORTER', 'console', (c: ReturnType<typeof load>['config']) => c.tracesExporter, 'console'],
-    ['OTEL_TRACES_EXPORTER', 'none', (c: ReturnType<typeof load>['config']) => c.tracesExporter, 'none'],
+    ['OTEL_TRACES_EXPORTER', 'console', (c: ReturnType<typeof load>['config']) => c.tracesExporters, ['console']],
+    ['OTEL_TRACES_EXPORTER', 'otlp,console', (c: ReturnType<typeof load>['config']) => c.tracesExporters, ['otlp', 'console']],
+    ['OTEL_TRACES_EXPORTER', 'none', (c: ReturnType<typeof load>['config']) => c.tracesExporters, []],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'https://otlp.example.com:4318/', (c: ReturnType<typeof load>['config']) => c.otlp.url, 'https://otlp.example.com:4318/v1/traces'],
     ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http://collector:9999/custom', (c: ReturnType<typeof load>['config']) => c.otlp.url, 'http://collector:9999/custom'],
     ['OTEL_EXPORTER_OTLP_TIMEOUT', '2500', (c: ReturnType<typeof load>['config']) => c.otlp.timeoutMs, 2500],

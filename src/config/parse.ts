@@ -68,12 +68,13 @@ export function readSetting<T>(name: string, setting: Setting<T>, raw: string | 
     return fallback;
   }
   const skipped = parsed.skipped ?? [];
-  if (skipped.length > 0) {
-    const named = skipped.slice(0, MAX_NAMED_SKIPS).join(', ');
-    const more = skipped.length > MAX_NAMED_SKIPS ? ` and ${skipped.length - MAX_NAMED_SKIPS} more` : '';
-    warn(`${subject}: skipping ${named}${more}; using ${setting.show(parsed.value)}`);
-  }
+  if (skipped.length > 0) warn(`${subject}: skipping ${listSkips(skipped)}; using ${setting.show(parsed.value)}`);
   return parsed.value;
+}
+
+function listSkips(skipped: readonly string[]): string {
+  const more = skipped.length > MAX_NAMED_SKIPS ? ` and ${skipped.length - MAX_NAMED_SKIPS} more` : '';
+  return skipped.slice(0, MAX_NAMED_SKIPS).join(', ') + more;
 }
 
 /**
@@ -222,7 +223,9 @@ export function listOf<const C extends readonly string[]>(
           skipped.push('"none" (meaningless beside other values)');
           picked.splice(none, 1);
         }
-        if (picked.length === 0) return { ok: false, problem: `has none of ${choices.join(', ')}` };
+        if (picked.length === 0) {
+          return { ok: false, problem: skipped.length > 0 ? `has nothing usable: ${listSkips(skipped)}` : 'lists no value' };
+        }
         return { ok: true, value: picked.length === 1 && picked[0] === 'none' ? [] : picked, skipped };
       },
     }),

@@ -1,6 +1,6 @@
 import { normaliseHeaders } from './headers';
 import { describeHttpRequest } from './http';
-import { isObject, objectField, stringField } from './read';
+import { isObject, objectField, stringField } from '../read';
 import type { EventObject, Trigger, TriggerDetector, TriggerOptions } from './types';
 
 /**

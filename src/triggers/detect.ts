@@ -8,7 +8,7 @@ import { dynamodbStreams } from './dynamodb-streams';
 import { eventBridge } from './eventbridge';
 import { functionUrl } from './function-url';
 import { kinesis } from './kinesis';
-import { isObject } from './read';
+import { isObject } from '../read';
 import { s3 } from './s3';
 import { FAAS_TRIGGER_VALUE_OTHER } from './semconv';
 import { sns } from './sns';

@@ -1,7 +1,7 @@
 import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { ATTR_FAAS_TRIGGER } from '../semconv';
 import { CARRIER_TRACEPARENT, CARRIER_TRACESTATE, traceCarrier } from './carriers';
-import { isObject, objectField, stringField } from './read';
+import { isObject, objectField, stringField } from '../read';
 import {
   ATTR_CLOUDEVENTS_EVENT_ID,
   ATTR_CLOUDEVENTS_EVENT_SOURCE,

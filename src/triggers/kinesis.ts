@@ -1,6 +1,7 @@
 import { arnResourceName } from './arn';
 import { describeMessageBatch } from './messaging';
-import { recordsFrom, stringField } from './read';
+import { stringField } from '../read';
+import { recordsFrom } from './records';
 import { MESSAGING_SYSTEM_VALUE_AWS_KINESIS } from './semconv';
 import type { EventObject, Trigger, TriggerDetector } from './types';
 

@@ -1,6 +1,7 @@
 import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { ATTR_FAAS_TRIGGER } from '../semconv';
-import { objectField, recordsFrom, stringField } from './read';
+import { objectField, stringField } from '../read';
+import { recordsFrom } from './records';
 import {
   ATTR_FAAS_DOCUMENT_COLLECTION,
   ATTR_FAAS_DOCUMENT_NAME,

@@ -1,8 +1,8 @@
+import { stringField } from '../read';
+import { MESSAGING_SYSTEM_VALUE_AWS_KINESIS } from '../semconv';
 import { arnResourceName } from './arn';
 import { describeMessageBatch } from './messaging';
-import { stringField } from '../read';
 import { recordsFrom } from './records';
-import { MESSAGING_SYSTEM_VALUE_AWS_KINESIS } from './semconv';
 import type { EventObject, Trigger, TriggerDetector } from './types';
 
 /**

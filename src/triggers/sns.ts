@@ -1,9 +1,9 @@
+import { objectField, stringField } from '../read';
+import { ATTR_AWS_SNS_TOPIC_ARN, MESSAGING_SYSTEM_VALUE_AWS_SNS } from '../semconv';
 import { arnResourceName } from './arn';
 import { CARRIER_TRACEPARENT, CARRIER_TRACESTATE, traceCarrier } from './carriers';
 import { describeMessageBatch } from './messaging';
-import { objectField, stringField } from '../read';
 import { recordsFrom } from './records';
-import { ATTR_AWS_SNS_TOPIC_ARN, MESSAGING_SYSTEM_VALUE_AWS_SNS } from './semconv';
 import { MAX_LINK_CARRIERS, type Carrier, type EventObject, type Trigger, type TriggerDetector } from './types';
 
 /**

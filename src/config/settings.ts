@@ -160,7 +160,8 @@ export const UPSTREAM_ONLY = {
     'this layer runs no collector; point OTEL_EXPORTER_OTLP_ENDPOINT (and OTEL_EXPORTER_OTLP_HEADERS) at your backend or collector',
   OPENTELEMETRY_COLLECTOR_CONFIG_FILE:
     'this layer runs no collector; point OTEL_EXPORTER_OTLP_ENDPOINT (and OTEL_EXPORTER_OTLP_HEADERS) at your backend or collector',
-  OTEL_LAMBDA_DISABLE_AWS_CONTEXT_PROPAGATION: 'use LAMBDA_OTEL_XRAY_CONTEXT (off, link or parent)',
+  OTEL_LAMBDA_DISABLE_AWS_CONTEXT_PROPAGATION:
+    'the Lambda X-Ray header is a parent here only with LAMBDA_OTEL_XRAY_CONTEXT=parent (the default, link, only links it; off ignores it)',
 } as const;
 
 /** Variables Lambda sets for every function; read here too, so `config/` stays the only reader. */

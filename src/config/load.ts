@@ -1,4 +1,4 @@
-import { readSetting, type Warn } from './parse';
+import { defaultOf, readSetting, type Warn } from './parse';
 import {
   SAVED_HANDLER_ENV,
   SETTINGS,
@@ -90,10 +90,8 @@ interface Read {
  * Nothing here throws.
  */
 export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
-  const read = ((name: SettingName, fallback?: unknown) => {
-    const setting = SETTINGS[name] as (typeof SETTINGS)[SettingName] & { default: unknown };
-    return readSetting(name, setting, env[name], fallback ?? setting.default, warn);
-  }) as Read;
+  const read = ((name: SettingName, fallback?: unknown) =>
+    readSetting(name, SETTINGS[name], env[name], fallback ?? defaultOf(SETTINGS[name]), warn)) as Read;
   const lambdaVar = (name: LambdaEnvName): string | undefined => env[name] || undefined;
   for (const [name, advice] of Object.entries(UPSTREAM_ONLY)) {
     if (env[name]?.trim()) warn(`${name} is not read by this layer: ${advice}`);

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { shownDefault } from '../../../src/config/parse';
 import { LAMBDA_ENV, SETTINGS, UPSTREAM_ONLY } from '../../../src/config/settings';
 import { PROJECT_ROOT as ROOT } from '../../helpers/paths';
 
@@ -26,14 +27,16 @@ describe('the README settings table', () => {
     const rows = readmeRows();
     expect([...rows.keys()]).toEqual(Object.keys(SETTINGS));
     for (const [name, setting] of Object.entries(SETTINGS)) {
-      expect({ name, ...rows.get(name) }).toEqual({ name, default: setting.shownDefault, doc: setting.doc });
+      expect({ name, ...rows.get(name) }).toEqual({ name, default: shownDefault(setting), doc: setting.doc });
     }
   });
 
-  it('names every choice of a setting in its description', () => {
+  it('names every choice of a setting in its description, and defaults to choices only', () => {
     for (const [name, setting] of Object.entries(SETTINGS)) {
-      const choices: readonly string[] = ('choices' in setting ? setting.choices : undefined) ?? [];
+      const choices: readonly string[] = 'choices' in setting ? setting.choices : [];
+      const defaults: readonly unknown[] = 'choices' in setting ? [setting.default ?? []].flat() : [];
       expect({ name, missing: choices.filter((choice) => !setting.doc.includes(`\`${choice}\``)) }).toEqual({ name, missing: [] });
+      expect({ name, unknownDefaults: defaults.filter((value) => !choices.includes(String(value))) }).toEqual({ name, unknownDefaults: [] });
     }
   });
 

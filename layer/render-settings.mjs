@@ -6,11 +6,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { outputFiles } = buildSync({ entryPoints: [join(root, 'src/config/settings.ts')], bundle: true, format: 'esm', write: false });
-const { SETTINGS } = await import(`data:text/javascript,${encodeURIComponent(outputFiles[0].text)}`);
+const { outputFiles } = buildSync({
+  stdin: { contents: "export { SETTINGS } from './src/config/settings'; export { shownDefault } from './src/config/parse';", resolveDir: root, loader: 'ts' },
+  bundle: true,
+  format: 'esm',
+  write: false,
+});
+const { SETTINGS, shownDefault } = await import(`data:text/javascript,${encodeURIComponent(outputFiles[0].text)}`);
 
 const cell = (value) => (value.startsWith('(') || value.includes(' ') ? value : `\`${value}\``);
-const rows = Object.entries(SETTINGS).map(([name, s]) => `| \`${name}\` | ${cell(s.default)} | ${s.doc} |`);
+const rows = Object.entries(SETTINGS).map(([name, s]) => `| \`${name}\` | ${cell(shownDefault(s))} | ${s.doc} |`);
 const table = ['| Variable | Default | What it does |', '|---|---|---|', ...rows].join('\n');
 
 const readmePath = join(root, 'README.md');

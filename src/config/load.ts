@@ -1,44 +1,31 @@
+import { defaultOf, readSetting, type Warn } from './parse';
 import {
-  parseBoolean,
-  parseChoice,
-  parseKeyValues,
-  parseList,
-  parseMillis,
-  parseRatio,
-  parseUrl,
-  type Warn,
-} from './parse';
-import { SAVED_HANDLER_ENV, type LambdaEnvName, type SettingName } from './settings';
+  SAVED_HANDLER_ENV,
+  SETTINGS,
+  UPSTREAM_ONLY,
+  type LambdaEnvName,
+  type SettingName,
+  type ValueOf,
+} from './settings';
 
-export const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
-export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
-export const COMPRESSIONS = ['gzip', 'none'] as const;
-export const SAMPLERS = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-] as const;
-export const PROPAGATORS = ['tracecontext', 'baggage', 'xray', 'none'] as const;
-export const XRAY_CONTEXTS = ['parent', 'link', 'off'] as const;
-export const EXPORT_MODES = ['auto', 'after-response', 'sync', 'batch'] as const;
-export const INSTRUMENTATIONS = ['aws-sdk', 'http', 'undici'] as const;
-export const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
+export type { Warn } from './parse';
 
-export type TracesExporter = (typeof TRACES_EXPORTERS)[number];
-export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
-export type Compression = (typeof COMPRESSIONS)[number];
-export type SamplerName = (typeof SAMPLERS)[number];
-export type PropagatorName = (typeof PROPAGATORS)[number];
-export type LogLevel = (typeof LOG_LEVELS)[number];
-export type ExportMode = (typeof EXPORT_MODES)[number];
-export type XrayContext = (typeof XRAY_CONTEXTS)[number];
-export type InstrumentationName = (typeof INSTRUMENTATIONS)[number];
+export type TracesExporter = Exclude<ValueOf<'OTEL_TRACES_EXPORTER'>[number], 'none'>;
+export type OtlpProtocol = ValueOf<'OTEL_EXPORTER_OTLP_PROTOCOL'>;
+export type Compression = ValueOf<'OTEL_EXPORTER_OTLP_COMPRESSION'>;
+export type SamplerName = ValueOf<'OTEL_TRACES_SAMPLER'>;
+/** `xray-lambda` becomes `xray` plus the Lambda header as parent (see `xrayContext`). */
+export type PropagatorName = Exclude<ValueOf<'OTEL_PROPAGATORS'>[number], 'none' | 'xray-lambda'>;
+export type LogLevel = ValueOf<'OTEL_LOG_LEVEL'>;
+export type ExportMode = ValueOf<'LAMBDA_OTEL_EXPORT_MODE'>;
+export type XrayContext = ValueOf<'LAMBDA_OTEL_XRAY_CONTEXT'>;
+export type InstrumentationName = ValueOf<'OTEL_NODE_ENABLED_INSTRUMENTATIONS'>[number];
+
+export const INSTRUMENTATIONS = SETTINGS.OTEL_NODE_ENABLED_INSTRUMENTATIONS.choices;
 
 export interface OtlpConfig {
   readonly url: string;
+  /** Lower-case names; checked so that no value can break the request's head. */
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   readonly compression: Compression;
@@ -68,7 +55,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly serviceName: string;
   readonly resourceAttributes: Readonly<Record<string, string>>;
-  readonly tracesExporter: TracesExporter;
+  /** Where spans go, each of them; empty for `none`. */
+  readonly tracesExporters: readonly TracesExporter[];
   readonly otlp: OtlpConfig;
   readonly sampler: { readonly name: SamplerName; readonly ratio: number };
   readonly propagators: readonly PropagatorName[];
@@ -83,19 +71,31 @@ export interface Config {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-const DEFAULT_OTLP_BASE = 'http://localhost:4318';
 const TRACES_PATH = '/v1/traces';
-const DEFAULT_EXPORT_TIMEOUT_MS = 10_000;
-const DEFAULT_FLUSH_TIMEOUT_MS = 500;
-const DEFAULT_BATCH_INTERVAL_MS = 5000;
+
+/**
+ * `read(NAME)` parses a setting with its kind from the table, or gives its default;
+ * `read(NAME, fallback)` gives `fallback` instead, which is how one field's precedence chain
+ * reads: `read('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', read('OTEL_EXPORTER_OTLP_TIMEOUT'))`.
+ * A malformed value warns once, naming the variable and the value used instead.
+ */
+interface Read {
+  <N extends SettingName>(name: N): ValueOf<N>;
+  <N extends SettingName>(name: N, fallback: NonNullable<ValueOf<N>> | undefined): NonNullable<ValueOf<N>>;
+}
 
 /**
  * Reads every setting once into a frozen object. Pure: the environment comes in as an argument,
  * and malformed values are reported through `warn` and replaced by their documented fallback.
+ * Nothing here throws.
  */
 export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
-  const setting = (name: SettingName): string | undefined => env[name];
+  const read = ((name: SettingName, fallback?: unknown) =>
+    readSetting(name, SETTINGS[name], env[name], fallback ?? defaultOf(SETTINGS[name]), warn)) as Read;
   const lambdaVar = (name: LambdaEnvName): string | undefined => env[name] || undefined;
+  for (const [name, advice] of Object.entries(UPSTREAM_ONLY)) {
+    if (env[name]?.trim()) warn(`${name} is not read by this layer: ${advice}`);
+  }
 
   const lambda: LambdaInfo = {
     functionName: lambdaVar('AWS_LAMBDA_FUNCTION_NAME') ?? 'unknown_function',
@@ -112,129 +112,48 @@ export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
     maxConcurrency: positiveInt(lambdaVar('AWS_LAMBDA_MAX_CONCURRENCY')),
   };
 
-  const protocolName = setting('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL')
-    ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'
-    : 'OTEL_EXPORTER_OTLP_PROTOCOL';
-  const compressionName = setting('OTEL_EXPORTER_OTLP_TRACES_COMPRESSION')
-    ? 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION'
-    : 'OTEL_EXPORTER_OTLP_COMPRESSION';
-  const timeoutName = setting('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT')
-    ? 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT'
-    : 'OTEL_EXPORTER_OTLP_TIMEOUT';
+  const resourceAttributes = read('OTEL_RESOURCE_ATTRIBUTES');
+  const propagators = read('OTEL_PROPAGATORS');
+  const enabled = read('OTEL_NODE_ENABLED_INSTRUMENTATIONS');
+  const disabled = read('OTEL_NODE_DISABLED_INSTRUMENTATIONS');
 
-  const otlp: OtlpConfig = {
-    url: tracesUrl(setting, warn),
-    headers: {
-      ...parseKeyValues('OTEL_EXPORTER_OTLP_HEADERS', setting('OTEL_EXPORTER_OTLP_HEADERS'), warn),
-      ...parseKeyValues('OTEL_EXPORTER_OTLP_TRACES_HEADERS', setting('OTEL_EXPORTER_OTLP_TRACES_HEADERS'), warn),
-    },
-    timeoutMs: parseMillis(timeoutName, setting(timeoutName), DEFAULT_EXPORT_TIMEOUT_MS, warn),
-    compression: parseChoice(compressionName, setting(compressionName), COMPRESSIONS, 'none', warn),
-    protocol: parseChoice(protocolName, setting(protocolName), OTLP_PROTOCOLS, 'http/protobuf', warn),
-  };
-
-  const resourceAttributes = parseKeyValues('OTEL_RESOURCE_ATTRIBUTES', setting('OTEL_RESOURCE_ATTRIBUTES'), warn);
-  const serviceName =
-    setting('OTEL_SERVICE_NAME')?.trim() || resourceAttributes['service.name'] || lambda.functionName;
-
-  const propagators = parseList(
-    'OTEL_PROPAGATORS',
-    setting('OTEL_PROPAGATORS'),
-    PROPAGATORS,
-    ['tracecontext', 'baggage'],
-    warn,
-  );
-
-  return Object.freeze({
-    disabled: parseBoolean('OTEL_SDK_DISABLED', setting('OTEL_SDK_DISABLED'), false, warn),
-    logLevel: parseChoice('OTEL_LOG_LEVEL', setting('OTEL_LOG_LEVEL'), LOG_LEVELS, 'info', warn),
-    serviceName,
+  return deepFreeze<Config>({
+    disabled: read('OTEL_SDK_DISABLED'),
+    logLevel: read('OTEL_LOG_LEVEL'),
+    serviceName: read('OTEL_SERVICE_NAME', resourceAttributes['service.name'] ?? lambda.functionName),
     resourceAttributes,
-    tracesExporter: parseChoice(
-      'OTEL_TRACES_EXPORTER',
-      setting('OTEL_TRACES_EXPORTER'),
-      TRACES_EXPORTERS,
-      'otlp',
-      warn,
-    ),
-    otlp,
-    sampler: {
-      name: parseChoice(
-        'OTEL_TRACES_SAMPLER',
-        setting('OTEL_TRACES_SAMPLER'),
-        SAMPLERS,
-        'parentbased_always_on',
-        warn,
-      ),
-      ratio: parseRatio('OTEL_TRACES_SAMPLER_ARG', setting('OTEL_TRACES_SAMPLER_ARG'), 1, warn),
+    tracesExporters: read('OTEL_TRACES_EXPORTER').filter((name) => name !== 'none'),
+    otlp: {
+      url: read('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', read('OTEL_EXPORTER_OTLP_ENDPOINT').replace(/\/+$/, '') + TRACES_PATH),
+      headers: { ...read('OTEL_EXPORTER_OTLP_HEADERS'), ...read('OTEL_EXPORTER_OTLP_TRACES_HEADERS') },
+      timeoutMs: read('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', read('OTEL_EXPORTER_OTLP_TIMEOUT')),
+      compression: read('OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', read('OTEL_EXPORTER_OTLP_COMPRESSION')),
+      protocol: read('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', read('OTEL_EXPORTER_OTLP_PROTOCOL')),
     },
-    propagators: propagators.includes('none') ? [] : propagators,
-    xrayContext: parseChoice('LAMBDA_OTEL_XRAY_CONTEXT', setting('LAMBDA_OTEL_XRAY_CONTEXT'), XRAY_CONTEXTS, 'link', warn),
-    captureUrlQuery: parseBoolean(
-      'LAMBDA_OTEL_CAPTURE_URL_QUERY',
-      setting('LAMBDA_OTEL_CAPTURE_URL_QUERY'),
-      false,
-      warn,
+    sampler: { name: read('OTEL_TRACES_SAMPLER'), ratio: read('OTEL_TRACES_SAMPLER_ARG') },
+    propagators: [...new Set(propagators.map((name) => (name === 'xray-lambda' ? 'xray' : name)))].filter(
+      (name): name is PropagatorName => name !== 'none',
     ),
-    flushTimeoutMs: parseMillis(
-      'LAMBDA_OTEL_FLUSH_TIMEOUT_MS',
-      setting('LAMBDA_OTEL_FLUSH_TIMEOUT_MS'),
-      DEFAULT_FLUSH_TIMEOUT_MS,
-      warn,
-    ),
-    instrumentations: chooseInstrumentations(setting, warn),
-    exportMode: parseChoice('LAMBDA_OTEL_EXPORT_MODE', setting('LAMBDA_OTEL_EXPORT_MODE'), EXPORT_MODES, 'auto', warn),
-    batchIntervalMs: parseMillis(
-      'OTEL_BSP_SCHEDULE_DELAY',
-      setting('OTEL_BSP_SCHEDULE_DELAY'),
-      DEFAULT_BATCH_INTERVAL_MS,
-      warn,
-    ),
+    // Upstream's `xray-lambda` takes the Lambda header as parent: this layer's `parent`, unless set.
+    xrayContext: read('LAMBDA_OTEL_XRAY_CONTEXT', propagators.includes('xray-lambda') ? 'parent' : undefined),
+    captureUrlQuery: read('LAMBDA_OTEL_CAPTURE_URL_QUERY'),
+    flushTimeoutMs: read('LAMBDA_OTEL_FLUSH_TIMEOUT_MS'),
+    exportMode: read('LAMBDA_OTEL_EXPORT_MODE'),
+    instrumentations: enabled.filter((name) => !disabled.includes(name)),
+    batchIntervalMs: read('OTEL_BSP_SCHEDULE_DELAY'),
     lambda,
   });
-}
-
-function tracesUrl(setting: (name: SettingName) => string | undefined, warn: Warn): string {
-  const signalUrl = setting('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-  if (signalUrl?.trim()) {
-    const fallback = baseUrl(setting, warn);
-    return parseUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', signalUrl, fallback, warn);
-  }
-  return baseUrl(setting, warn);
-}
-
-function baseUrl(setting: (name: SettingName) => string | undefined, warn: Warn): string {
-  const base = parseUrl(
-    'OTEL_EXPORTER_OTLP_ENDPOINT',
-    setting('OTEL_EXPORTER_OTLP_ENDPOINT'),
-    DEFAULT_OTLP_BASE,
-    warn,
-  );
-  return base.replace(/\/+$/, '') + TRACES_PATH;
-}
-
-function chooseInstrumentations(
-  setting: (name: SettingName) => string | undefined,
-  warn: Warn,
-): readonly InstrumentationName[] {
-  const enabled = parseList(
-    'OTEL_NODE_ENABLED_INSTRUMENTATIONS',
-    setting('OTEL_NODE_ENABLED_INSTRUMENTATIONS'),
-    INSTRUMENTATIONS,
-    INSTRUMENTATIONS,
-    warn,
-  );
-  const disabled = parseList(
-    'OTEL_NODE_DISABLED_INSTRUMENTATIONS',
-    setting('OTEL_NODE_DISABLED_INSTRUMENTATIONS'),
-    INSTRUMENTATIONS,
-    [],
-    warn,
-  );
-  return enabled.filter((name) => !disabled.includes(name));
 }
 
 function positiveInt(raw: string | undefined): number | undefined {
   const value = raw === undefined ? NaN : Number.parseInt(raw, 10);
   return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+/** Freezes the object and every object or array inside it: no reader can change the config. */
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const inner of Object.values(value)) {
+    if (typeof inner === 'object' && inner !== null && !Object.isFrozen(inner)) deepFreeze(inner);
+  }
+  return Object.freeze(value);
 }

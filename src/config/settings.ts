@@ -1,117 +1,203 @@
-/**
- * The one table of user-facing settings. `load.ts` may only read names listed here (or the
- * Lambda-provided names in `LAMBDA_ENV`), and the README's reference table is checked against
- * this list by a test, so a setting cannot exist without being documented.
- */
-export interface SettingDoc {
-  readonly default: string;
-  readonly doc: string;
-}
+import type { SettingSpec, ValueOfSpec } from './parse';
 
+/**
+ * The one table of user-facing settings, as plain data: each declares its kind (which parser
+ * reads it), default, choices and description once. `load.ts` builds the typed `Config` from it
+ * through `read(NAME)`, the README's table is rendered from it (`npm run readme:settings`), and
+ * the tests run every entry through hostile values.
+ *
+ * To add a setting:
+ * 1. Add an entry here: `NAME: { kind, default, doc }`. The kinds are in `parse.ts`
+ *    (`SettingSpec`): `flag`, `millis`, `ratio`, `text`, `httpUrl`, `oneOf` and `listOf` (with
+ *    `choices`, each named in backticks in `doc`; optional `unsupported` words with advice),
+ *    `keyValues`, `headers`. A default derived from something else is `undefined`, with
+ *    `shownDefault` saying where it comes from.
+ * 2. Add its field to `Config` in `load.ts`, typed `ValueOf<'NAME'>`, and set it in `loadConfig`
+ *    with `read('NAME')`, or `read('NAME', fallback)` when it falls back to another setting
+ *    (the precedence chain of that field, in one expression).
+ * 3. Run `npm run readme:settings`.
+ */
 export const SETTINGS = {
   OTEL_SDK_DISABLED: {
-    default: 'false',
+    kind: 'flag',
+    default: false,
     doc: '`true` turns the layer off: the wrapper starts the runtime untouched.',
   },
   OTEL_SERVICE_NAME: {
-    default: 'the function name',
+    kind: 'text',
+    default: undefined,
+    shownDefault: 'the function name',
     doc: '`service.name` of every span; wins over `service.name` in `OTEL_RESOURCE_ATTRIBUTES`.',
   },
   OTEL_RESOURCE_ATTRIBUTES: {
-    default: '(none)',
+    kind: 'keyValues',
     doc: 'Extra resource attributes, `key1=value1,key2=value2` (values percent-decoded).',
   },
   OTEL_TRACES_EXPORTER: {
-    default: 'otlp',
-    doc: '`otlp` sends OTLP/HTTP, `console` prints spans to stdout, `none` drops them.',
+    kind: 'listOf',
+    choices: ['otlp', 'console', 'none'],
+    default: ['otlp'],
+    unsupported: {
+      logging: 'use console',
+      zipkin: 'use otlp (Zipkin and Jaeger accept OTLP)',
+      jaeger: 'use otlp (Jaeger accepts OTLP)',
+    },
+    doc: 'Comma-separated: `otlp` sends OTLP/HTTP, `console` prints spans to stdout (both: spans go to each); `none` alone drops them.',
   },
   OTEL_EXPORTER_OTLP_ENDPOINT: {
+    kind: 'httpUrl',
     default: 'http://localhost:4318',
     doc: 'Base URL of the OTLP/HTTP receiver; `/v1/traces` is appended.',
   },
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
-    default: '(from OTEL_EXPORTER_OTLP_ENDPOINT)',
+    kind: 'httpUrl',
+    default: undefined,
+    shownDefault: '(from OTEL_EXPORTER_OTLP_ENDPOINT)',
     doc: 'Full URL for traces, used as is; wins over `OTEL_EXPORTER_OTLP_ENDPOINT`.',
   },
   OTEL_EXPORTER_OTLP_HEADERS: {
-    default: '(none)',
-    doc: 'Headers sent with every export, `key1=value1,key2=value2` (values percent-decoded).',
+    kind: 'headers',
+    doc: 'Headers sent with every export, `name1=value1,name2=value2` (values percent-decoded). Names must be HTTP tokens, values Latin-1 without control characters; warnings name a rejected header, never its value.',
   },
   OTEL_EXPORTER_OTLP_TRACES_HEADERS: {
-    default: '(from OTEL_EXPORTER_OTLP_HEADERS)',
-    doc: 'Trace-only headers; merged over `OTEL_EXPORTER_OTLP_HEADERS`, winning on equal keys.',
+    kind: 'headers',
+    shownDefault: '(from OTEL_EXPORTER_OTLP_HEADERS)',
+    doc: 'Trace-only headers; merged over `OTEL_EXPORTER_OTLP_HEADERS`, winning on equal names.',
   },
   OTEL_EXPORTER_OTLP_TIMEOUT: {
-    default: '10000',
+    kind: 'millis',
+    default: 10_000,
     doc: 'Timeout of one export request in milliseconds (the flush bound may cut it shorter).',
   },
   OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: {
-    default: '(from OTEL_EXPORTER_OTLP_TIMEOUT)',
+    kind: 'millis',
+    default: undefined,
+    shownDefault: '(from OTEL_EXPORTER_OTLP_TIMEOUT)',
     doc: 'Trace-only export timeout in milliseconds.',
   },
   OTEL_EXPORTER_OTLP_COMPRESSION: {
+    kind: 'oneOf',
+    choices: ['gzip', 'none'],
     default: 'none',
     doc: '`gzip` compresses export bodies; `none` sends them as they are.',
   },
   OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: {
-    default: '(from OTEL_EXPORTER_OTLP_COMPRESSION)',
-    doc: 'Trace-only compression.',
+    kind: 'oneOf',
+    choices: ['gzip', 'none'],
+    default: undefined,
+    shownDefault: '(from OTEL_EXPORTER_OTLP_COMPRESSION)',
+    doc: 'Trace-only compression: `gzip` or `none`.',
   },
   OTEL_EXPORTER_OTLP_PROTOCOL: {
+    kind: 'oneOf',
+    choices: ['http/protobuf', 'http/json'],
     default: 'http/protobuf',
+    unsupported: { grpc: 'the layer exports over HTTP; use http/protobuf (a collector listens on port 4318 for it)' },
     doc: '`http/protobuf` or `http/json` (`grpc` is not supported and falls back to `http/protobuf`).',
   },
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: {
-    default: '(from OTEL_EXPORTER_OTLP_PROTOCOL)',
-    doc: 'Trace-only protocol.',
+    kind: 'oneOf',
+    choices: ['http/protobuf', 'http/json'],
+    default: undefined,
+    shownDefault: '(from OTEL_EXPORTER_OTLP_PROTOCOL)',
+    unsupported: { grpc: 'the layer exports over HTTP; use http/protobuf (a collector listens on port 4318 for it)' },
+    doc: 'Trace-only protocol: `http/protobuf` or `http/json`.',
   },
   OTEL_TRACES_SAMPLER: {
+    kind: 'oneOf',
+    choices: ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'],
     default: 'parentbased_always_on',
+    unsupported: {
+      xray: 'to follow X-Ray\'s sampling decision use parentbased_always_on with LAMBDA_OTEL_XRAY_CONTEXT=parent',
+      jaeger_remote: 'use traceidratio',
+      parentbased_jaeger_remote: 'use parentbased_traceidratio',
+    },
     doc: '`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`, `parentbased_always_off`, `parentbased_traceidratio`.',
   },
   OTEL_TRACES_SAMPLER_ARG: {
-    default: '1.0',
+    kind: 'ratio',
+    default: 1,
     doc: 'Ratio for the `traceidratio` samplers, from 0 to 1.',
   },
   OTEL_PROPAGATORS: {
-    default: 'tracecontext,baggage',
-    doc: 'Comma-separated: `tracecontext`, `baggage`, `xray`, `none`. Used to read incoming HTTP headers and message attributes, and to write outgoing requests.',
+    kind: 'listOf',
+    choices: ['tracecontext', 'baggage', 'xray', 'xray-lambda', 'none'],
+    default: ['tracecontext', 'baggage'],
+    unsupported: {
+      b3: 'this layer has no B3 propagator; use tracecontext',
+      b3multi: 'this layer has no B3 propagator; use tracecontext',
+      jaeger: 'this layer has no Jaeger propagator; use tracecontext',
+      ottrace: 'this layer has no OT Trace propagator; use tracecontext',
+    },
+    doc: 'Comma-separated: `tracecontext`, `baggage`, `xray`, `xray-lambda` (as in the upstream OpenTelemetry layer: `xray`, and the Lambda X-Ray header as parent, i.e. `LAMBDA_OTEL_XRAY_CONTEXT=parent` unless that is set), `none` (alone). Used to read incoming HTTP headers and message attributes, and to write outgoing requests.',
   },
   OTEL_LOG_LEVEL: {
+    kind: 'oneOf',
+    choices: ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'],
     default: 'info',
     doc: 'Level of the layer\'s own diagnostics on stderr: `none`, `error`, `warn`, `info`, `debug`, `verbose`, `all`.',
   },
   OTEL_NODE_ENABLED_INSTRUMENTATIONS: {
-    default: 'aws-sdk,http,undici',
+    kind: 'listOf',
+    choices: ['aws-sdk', 'http', 'undici'],
+    default: ['aws-sdk', 'http', 'undici'],
+    unsupported: { 'aws-lambda': 'the layer traces every invocation itself; leave it out' },
     doc: 'Comma-separated client instrumentations to load: `aws-sdk`, `http` (node:http/https), `undici` (global `fetch`). Only these are loaded, each when the function first uses what it instruments.',
   },
   OTEL_NODE_DISABLED_INSTRUMENTATIONS: {
-    default: '(none)',
-    doc: 'Comma-separated instrumentations to leave out; applied after `OTEL_NODE_ENABLED_INSTRUMENTATIONS`.',
+    kind: 'listOf',
+    choices: ['aws-sdk', 'http', 'undici'],
+    default: [],
+    shownDefault: '(none)',
+    doc: 'Comma-separated instrumentations to leave out (`aws-sdk`, `http`, `undici`); applied after `OTEL_NODE_ENABLED_INSTRUMENTATIONS`.',
   },
   OTEL_BSP_SCHEDULE_DELAY: {
-    default: '5000',
+    kind: 'millis',
+    default: 5000,
     doc: 'In `batch` export mode: milliseconds between two exports.',
   },
   LAMBDA_OTEL_XRAY_CONTEXT: {
+    kind: 'oneOf',
+    choices: ['parent', 'link', 'off'],
     default: 'link',
+    shownDefault: '`link` (`parent` with `xray-lambda` in OTEL_PROPAGATORS)',
     doc: 'What the Lambda X-Ray trace header (`_X_AMZN_TRACE_ID`) becomes: `parent` of the invocation span when no W3C parent came with the event (the X-Ray sampling decision is then followed), a span `link` (only when sampled), or `off`.',
   },
   LAMBDA_OTEL_CAPTURE_URL_QUERY: {
-    default: 'false',
+    kind: 'flag',
+    default: false,
     doc: '`true` records `url.query` of HTTP-triggered invocations (query strings may carry secrets).',
   },
   LAMBDA_OTEL_EXPORT_MODE: {
+    kind: 'oneOf',
+    choices: ['auto', 'after-response', 'sync', 'batch'],
     default: 'auto',
     doc: 'When spans leave: `after-response` (an internal extension exports once the caller has its answer), `sync` (before the answer), `batch` (on a timer, for managed instances); `auto` picks `batch` on managed instances, else `after-response` when the extension can register, else `sync`.',
   },
   LAMBDA_OTEL_FLUSH_TIMEOUT_MS: {
-    default: '500',
+    kind: 'millis',
+    default: 500,
     doc: 'Upper bound in milliseconds on one invocation\'s export (and on the shutdown flush); also kept 50 ms inside the function\'s remaining time.',
   },
-} as const satisfies Record<string, SettingDoc>;
+} as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;
+
+/** The parsed value of a setting: what `read(NAME)` in load.ts returns. */
+export type ValueOf<N extends SettingName> = ValueOfSpec<(typeof SETTINGS)[N]>;
+
+/**
+ * Variables the upstream OpenTelemetry Lambda layer reads and this one cannot honour: set, each
+ * gets one warning with this advice.
+ */
+export const UPSTREAM_ONLY = {
+  OPENTELEMETRY_COLLECTOR_CONFIG_URI:
+    'this layer runs no collector; point OTEL_EXPORTER_OTLP_ENDPOINT (and OTEL_EXPORTER_OTLP_HEADERS) at your backend or collector',
+  OPENTELEMETRY_COLLECTOR_CONFIG_FILE:
+    'this layer runs no collector; point OTEL_EXPORTER_OTLP_ENDPOINT (and OTEL_EXPORTER_OTLP_HEADERS) at your backend or collector',
+  OTEL_LAMBDA_DISABLE_AWS_CONTEXT_PROPAGATION:
+    'the Lambda X-Ray header is a parent here only with LAMBDA_OTEL_XRAY_CONTEXT=parent (the default, link, only links it; off ignores it)',
+} as const;
 
 /** Variables Lambda sets for every function; read here too, so `config/` stays the only reader. */
 export const LAMBDA_ENV = [

@@ -1,27 +1,49 @@
-import type { Config } from '../config/load';
-import type { SpanSink } from './sink';
+import type { Config, TracesExporter } from '../config/load';
+import type { SendResult, SpanSink } from './sink';
 
 /**
- * Loads the configured sink on first use. The OTLP serialiser and `zlib` live in a file of their
+ * Loads the configured sinks on first use. The OTLP serialiser and `zlib` live in a file of their
  * own (`exporters/otlp.mjs` in the layer), so a cold start never loads them before the first
  * flush. Loading is synchronous (`require` of an ES module without top-level await, Node >=
  * 20.19): a crash must be able to export from inside Node's synchronous fatal-exception path.
+ * With several exporters (`OTEL_TRACES_EXPORTER=otlp,console`) every span goes to each.
  */
 export function sinkOpener(config: Config): () => SpanSink {
   return () => {
-    if (config.tracesExporter === 'none') return DISCARD;
-    if (config.tracesExporter === 'console') {
-      const { ConsoleSink } = require('./console-sink') as typeof import('./console-sink');
-      return new ConsoleSink();
-    }
-    const { OtlpHttpSink } = require('./otlp-sink') as typeof import('./otlp-sink');
-    return new OtlpHttpSink(config.otlp);
+    const sinks = config.tracesExporters.map((name) => openSink(name, config));
+    if (sinks.length === 0) return DISCARD;
+    return sinks.length === 1 ? sinks[0] : fanOut(sinks, config.tracesExporters);
+  };
+}
+
+function openSink(name: TracesExporter, config: Config): SpanSink {
+  if (name === 'console') {
+    const { ConsoleSink } = require('./console-sink') as typeof import('./console-sink');
+    return new ConsoleSink();
+  }
+  const { OtlpHttpSink } = require('./otlp-sink') as typeof import('./otlp-sink');
+  return new OtlpHttpSink(config.otlp);
+}
+
+/** Sends to every sink at once; the send failed if one of them did, and the reason says which. */
+function fanOut(sinks: readonly SpanSink[], names: readonly TracesExporter[]): SpanSink {
+  const combine = (results: readonly SendResult[]): SendResult => {
+    const failures = results.flatMap((result, i) => (result.ok ? [] : [`${names[i]}: ${result.reason}`]));
+    return failures.length === 0 ? { ok: true } : { ok: false, reason: failures.join('; ') };
+  };
+  return {
+    send: async (spans, timeoutMs) => combine(await Promise.all(sinks.map((sink) => sink.send(spans, timeoutMs)))),
+    // One after the other, each within what is left of the bound: the thread is blocked anyway.
+    sendBlocking(spans, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      return combine(sinks.map((sink) => sink.sendBlocking(spans, Math.max(1, deadline - Date.now()))));
+    },
   };
 }
 
 const DISCARD: SpanSink = { send: () => Promise.resolve({ ok: true }), sendBlocking: () => ({ ok: true }) };
 
 export function destinationOf(config: Config): string {
-  if (config.tracesExporter === 'none') return 'nowhere';
-  return config.tracesExporter === 'console' ? 'the console' : config.otlp.url;
+  if (config.tracesExporters.length === 0) return 'nowhere';
+  return config.tracesExporters.map((name) => (name === 'console' ? 'the console' : config.otlp.url)).join(' and ');
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { isObjectLike } from '../read';
 import type { HandlerRef } from './resolve';
 import { HandlerNotFound } from './runtime-errors';
 
@@ -83,7 +84,7 @@ function hasTypeModule(folder: string): boolean {
 
 function findFunction(userModule: unknown, ref: HandlerRef, style: LoaderStyle): UserFunction {
   let found = walk(userModule, ref.functionPath, style);
-  if (!found && style === 'import-all' && isObject(userModule) && 'default' in userModule) {
+  if (!found && style === 'import-all' && isObjectLike(userModule) && 'default' in userModule) {
     found = walk(userModule.default, ref.functionPath, style);
   }
   if (!found) throw new HandlerNotFound(`${ref.full} is undefined or not exported`);
@@ -94,11 +95,7 @@ function findFunction(userModule: unknown, ref: HandlerRef, style: LoaderStyle):
 /** 4.x only descends into objects; 3.x follows any truthy value (a function's properties too). */
 function walk(root: unknown, path: string, style: LoaderStyle): unknown {
   return path.split('.').reduce<unknown>((nested, key) => {
-    if (style === 'import-all') return isObject(nested) ? nested[key] : undefined;
+    if (style === 'import-all') return isObjectLike(nested) ? nested[key] : undefined;
     return nested ? (nested as Record<string, unknown>)[key] : nested;
   }, root);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }

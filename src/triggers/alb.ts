@@ -1,7 +1,7 @@
+import { isObject, objectField, stringField } from '../read';
 import { normaliseHeaders } from './headers';
 import { describeHttpRequest } from './http';
 import { encodeQuery } from './query';
-import { isObject, objectField, stringField } from './read';
 import type { EventObject, Trigger, TriggerDetector, TriggerOptions } from './types';
 
 /**

@@ -1,6 +1,6 @@
+import { isObject, objectField, stringField } from '../read';
 import { normaliseHeaders } from './headers';
 import { describeHttpRequest } from './http';
-import { isObject, objectField, stringField } from './read';
 import type { EventObject, Trigger, TriggerDetector, TriggerOptions } from './types';
 
 /**

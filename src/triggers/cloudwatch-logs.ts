@@ -1,7 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
-import { ATTR_FAAS_TRIGGER } from '../semconv';
-import { objectField, stringField } from './read';
-import { FAAS_TRIGGER_VALUE_PUBSUB } from './semconv';
+import { ATTR_FAAS_TRIGGER, FAAS_TRIGGER_VALUE_PUBSUB } from '../semconv';
+import { objectField, stringField } from '../read';
 import type { Trigger, TriggerDetector } from './types';
 
 /**

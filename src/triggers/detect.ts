@@ -1,5 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
-import { ATTR_FAAS_TRIGGER } from '../semconv';
+import { ATTR_FAAS_TRIGGER, FAAS_TRIGGER_VALUE_OTHER } from '../semconv';
+import { isObject } from '../read';
 import { alb } from './alb';
 import { apiGatewayV1 } from './api-gateway-v1';
 import { apiGatewayV2 } from './api-gateway-v2';
@@ -8,9 +9,7 @@ import { dynamodbStreams } from './dynamodb-streams';
 import { eventBridge } from './eventbridge';
 import { functionUrl } from './function-url';
 import { kinesis } from './kinesis';
-import { isObject } from './read';
 import { s3 } from './s3';
-import { FAAS_TRIGGER_VALUE_OTHER } from './semconv';
 import { sns } from './sns';
 import { sqs } from './sqs';
 import type { Trigger, TriggerDetector, TriggerOptions } from './types';

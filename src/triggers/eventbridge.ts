@@ -1,15 +1,15 @@
 import { SpanKind, type Attributes } from '@opentelemetry/api';
-import { ATTR_FAAS_TRIGGER } from '../semconv';
-import { CARRIER_TRACEPARENT, CARRIER_TRACESTATE, traceCarrier } from './carriers';
-import { isObject, objectField, stringField } from './read';
 import {
   ATTR_CLOUDEVENTS_EVENT_ID,
   ATTR_CLOUDEVENTS_EVENT_SOURCE,
   ATTR_CLOUDEVENTS_EVENT_TYPE,
   ATTR_FAAS_TIME,
+  ATTR_FAAS_TRIGGER,
   FAAS_TRIGGER_VALUE_PUBSUB,
   FAAS_TRIGGER_VALUE_TIMER,
-} from './semconv';
+} from '../semconv';
+import { isObject, objectField, stringField } from '../read';
+import { CARRIER_TRACEPARENT, CARRIER_TRACESTATE, traceCarrier } from './carriers';
 import type { EventObject, Trigger, TriggerDetector } from './types';
 
 /**

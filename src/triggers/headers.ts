@@ -1,4 +1,4 @@
-import { isObject } from './read';
+import { isObject } from '../read';
 import type { Carrier } from './types';
 
 /** Enough for any real request (API Gateway caps headers at 10 KB); stops a pathological event. */

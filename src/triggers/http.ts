@@ -1,8 +1,7 @@
 import { SpanKind, type Attributes } from '@opentelemetry/api';
-import { ATTR_FAAS_TRIGGER } from '../semconv';
-import { firstListValue } from './headers';
 import {
   ATTR_CLIENT_ADDRESS,
+  ATTR_FAAS_TRIGGER,
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
   ATTR_HTTP_ROUTE,
@@ -15,7 +14,8 @@ import {
   ATTR_USER_AGENT_ORIGINAL,
   FAAS_TRIGGER_VALUE_HTTP,
   HTTP_REQUEST_METHOD_VALUE_OTHER,
-} from './semconv';
+} from '../semconv';
+import { firstListValue } from './headers';
 import type { Carrier, Trigger, TriggerOptions } from './types';
 
 /** What every HTTP-shaped event offers, read by its detector; missing parts are undefined. */

@@ -1,7 +1,8 @@
+import { stringField } from '../read';
+import { MESSAGING_SYSTEM_VALUE_AWS_KINESIS } from '../semconv';
 import { arnResourceName } from './arn';
 import { describeMessageBatch } from './messaging';
-import { recordsFrom, stringField } from './read';
-import { MESSAGING_SYSTEM_VALUE_AWS_KINESIS } from './semconv';
+import { recordsFrom } from './records';
 import type { EventObject, Trigger, TriggerDetector } from './types';
 
 /**

@@ -1,6 +1,6 @@
 import { SpanKind, type Attributes } from '@opentelemetry/api';
-import { ATTR_FAAS_TRIGGER } from '../semconv';
 import {
+  ATTR_FAAS_TRIGGER,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
   ATTR_MESSAGING_DESTINATION_NAME,
   ATTR_MESSAGING_MESSAGE_ID,
@@ -9,7 +9,7 @@ import {
   ATTR_MESSAGING_SYSTEM,
   FAAS_TRIGGER_VALUE_PUBSUB,
   MESSAGING_OPERATION_TYPE_VALUE_PROCESS,
-} from './semconv';
+} from '../semconv';
 import type { Carrier, Trigger } from './types';
 
 /** A batch of messages as a messaging detector read it. */

@@ -1,4 +1,4 @@
-import { isObject } from './read';
+import { isObject } from '../read';
 
 /**
  * Rebuilds a query string from API Gateway's parsed parameters, which arrive decoded: each name

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import { isObject } from './read';
-import { ATTR_HTTP_RESPONSE_STATUS_CODE, FAAS_TRIGGER_VALUE_HTTP } from './semconv';
+import { isObject } from '../read';
+import { ATTR_HTTP_RESPONSE_STATUS_CODE, FAAS_TRIGGER_VALUE_HTTP } from '../semconv';
 import type { Trigger } from './types';
 
 export interface ResponseAttributes {

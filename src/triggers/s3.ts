@@ -1,16 +1,17 @@
 import { SpanKind, type Attributes } from '@opentelemetry/api';
-import { ATTR_FAAS_TRIGGER } from '../semconv';
-import { objectField, recordsFrom, stringField } from './read';
 import {
   ATTR_FAAS_DOCUMENT_COLLECTION,
   ATTR_FAAS_DOCUMENT_NAME,
   ATTR_FAAS_DOCUMENT_OPERATION,
   ATTR_FAAS_DOCUMENT_TIME,
+  ATTR_FAAS_TRIGGER,
   FAAS_DOCUMENT_OPERATION_VALUE_DELETE,
   FAAS_DOCUMENT_OPERATION_VALUE_EDIT,
   FAAS_DOCUMENT_OPERATION_VALUE_INSERT,
   FAAS_TRIGGER_VALUE_DATASOURCE,
-} from './semconv';
+} from '../semconv';
+import { objectField, stringField } from '../read';
+import { recordsFrom } from './records';
 import type { EventObject, Trigger, TriggerDetector } from './types';
 
 /**

@@ -1,8 +1,9 @@
+import { objectField, stringField } from '../read';
+import { ATTR_AWS_SNS_TOPIC_ARN, MESSAGING_SYSTEM_VALUE_AWS_SNS } from '../semconv';
 import { arnResourceName } from './arn';
 import { CARRIER_TRACEPARENT, CARRIER_TRACESTATE, traceCarrier } from './carriers';
 import { describeMessageBatch } from './messaging';
-import { objectField, recordsFrom, stringField } from './read';
-import { ATTR_AWS_SNS_TOPIC_ARN, MESSAGING_SYSTEM_VALUE_AWS_SNS } from './semconv';
+import { recordsFrom } from './records';
 import { MAX_LINK_CARRIERS, type Carrier, type EventObject, type Trigger, type TriggerDetector } from './types';
 
 /**

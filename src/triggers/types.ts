@@ -1,4 +1,5 @@
 import type { Attributes, SpanKind } from '@opentelemetry/api';
+import type { UnknownObject } from '../read';
 
 /** Values of `faas.trigger`. */
 export type FaasTrigger = 'http' | 'pubsub' | 'datasource' | 'timer' | 'other';
@@ -46,7 +47,7 @@ export interface TriggerDetector {
 }
 
 /** A non-null, non-array object, as JSON events are. */
-export type EventObject = Readonly<Record<string, unknown>>;
+export type EventObject = UnknownObject;
 
 /** How many records are searched for trace context: bounds both cost and span links. */
 export const MAX_LINK_CARRIERS = 32;

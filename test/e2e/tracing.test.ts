@@ -172,7 +172,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
     );
     const ours = logs.split('\n').filter((line) => line.includes('[lambda-otel-preload]'));
     expect(ours).toEqual([
-      expect.stringContaining('OTEL_EXPORTER_OTLP_TIMEOUT="soon" is not a positive number of milliseconds; using 10000 ms'),
+      expect.stringContaining('OTEL_EXPORTER_OTLP_TIMEOUT="soon" is not a positive number of milliseconds (at most 900000); using 10000 ms'),
       expect.stringContaining('OTEL_TRACES_SAMPLER="sometimes" is not one of'),
     ]);
     await receiver().waitForSpans(1);

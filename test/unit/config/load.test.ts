@@ -23,7 +23,7 @@ describe('loadConfig defaults', () => {
       disabled: false,
       logLevel: 'info',
       serviceName: 'orders',
-      tracesExporter: 'otlp',
+      tracesExporters: ['otlp'],
       otlp: {
         url: 'http://localhost:4318/v1/traces',
         headers: {},
@@ -44,8 +44,9 @@ describe('loadConfig: each variable', () => {
   it.each([
     ['OTEL_SDK_DISABLED', 'TRUE', (c: ReturnType<typeof load>['config']) => c.disabled, true],
     ['OTEL_SERVICE_NAME', 'checkout', (c: ReturnType<typeof load>['config']) => c.serviceName, 'checkout'],
-    ['OTEL_TRACES_EXPORTER', 'console', (c: ReturnType<typeof load>['config']) => c.tracesExporter, 'console'],
-    ['OTEL_TRACES_EXPORTER', 'none', (c: ReturnType<typeof load>['config']) => c.tracesExporter, 'none'],
+    ['OTEL_TRACES_EXPORTER', 'console', (c: ReturnType<typeof load>['config']) => c.tracesExporters, ['console']],
+    ['OTEL_TRACES_EXPORTER', 'otlp,console', (c: ReturnType<typeof load>['config']) => c.tracesExporters, ['otlp', 'console']],
+    ['OTEL_TRACES_EXPORTER', 'none', (c: ReturnType<typeof load>['config']) => c.tracesExporters, []],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'https://otlp.example.com:4318/', (c: ReturnType<typeof load>['config']) => c.otlp.url, 'https://otlp.example.com:4318/v1/traces'],
     ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'http://collector:9999/custom', (c: ReturnType<typeof load>['config']) => c.otlp.url, 'http://collector:9999/custom'],
     ['OTEL_EXPORTER_OTLP_TIMEOUT', '2500', (c: ReturnType<typeof load>['config']) => c.otlp.timeoutMs, 2500],
@@ -126,5 +127,85 @@ describe('loadConfig: malformed values warn once, naming the variable and the fa
     expect(read(config)).toEqual(expected);
     expect(warnings.length).toBeGreaterThan(0);
     for (const warning of warnings) expect(warning).toContain(name);
+  });
+});
+
+describe('loadConfig: export headers cannot break the request head', () => {
+  it.each([
+    ['a value with a percent-encoded CR LF', 'x-key=SECRET%0d%0aX-Injected: 1', '"x-key"'],
+    ['a value beyond Latin-1 (U+010A is written as a line feed byte)', 'x-key=SECRET\u010a', '"x-key"'],
+    ['a value with a percent-encoded NUL', 'x-key=SECRET%00', '"x-key"'],
+    ['a name that is not an HTTP token', 'x key=SECRET', '"x key"'],
+    ['a name with a colon', 'x-key:=SECRET', '"x-key:"'],
+    ['a header the transport writes itself', 'Content-Length=SECRET', '"Content-Length"'],
+    ['a malformed percent-encoding', 'x-key=SECRET%E0%A4%A', '"x-key"'],
+  ])('%s is skipped, with one warning naming the header, never its value', (_, value, key) => {
+    for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS']) {
+      const { config, warnings } = load({ ...LAMBDA, [name]: `api-key=kept,${value}` });
+      expect(config.otlp.headers).toEqual({ 'api-key': 'kept' });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(new RegExp(`^${name}: skipping `));
+      expect(warnings[0]).toContain(key);
+      expect(warnings[0]).toContain('using the headers api-key');
+      expect(warnings[0]).not.toContain('SECRET');
+      expect(warnings[0]).not.toContain('kept');
+    }
+  });
+
+  it('a raw control character rejects the whole variable, without printing it', () => {
+    const { config, warnings } = load({ ...LAMBDA, OTEL_EXPORTER_OTLP_HEADERS: 'api-key=SECRET\r\nX-Injected: 1' });
+    expect(config.otlp.headers).toEqual({});
+    expect(warnings).toEqual(['OTEL_EXPORTER_OTLP_HEADERS contains control characters; using no headers']);
+  });
+
+  it('keeps Latin-1 values and tabs, lower-cases names, and merges names case-insensitively', () => {
+    const { config, warnings } = load({
+      ...LAMBDA,
+      OTEL_EXPORTER_OTLP_HEADERS: 'Api-Key=base,X-Name=caf%C3%A9,x-tab=a%09b',
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'API-KEY=traces',
+    });
+    expect(warnings).toEqual([]);
+    expect(config.otlp.headers).toEqual({ 'api-key': 'traces', 'x-name': 'café', 'x-tab': 'a\tb' });
+  });
+});
+
+describe('loadConfig: values of the upstream OpenTelemetry Lambda layer', () => {
+  it('OTEL_PROPAGATORS=tracecontext,xray-lambda: the X-Ray propagator and the Lambda header as parent', () => {
+    const { config, warnings } = load({ ...LAMBDA, OTEL_PROPAGATORS: 'tracecontext,xray-lambda' });
+    expect(warnings).toEqual([]);
+    expect(config.propagators).toEqual(['tracecontext', 'xray']);
+    expect(config.xrayContext).toBe('parent');
+  });
+
+  it('an explicit LAMBDA_OTEL_XRAY_CONTEXT wins over what xray-lambda implies', () => {
+    const { config } = load({ ...LAMBDA, OTEL_PROPAGATORS: 'xray,xray-lambda', LAMBDA_OTEL_XRAY_CONTEXT: 'link' });
+    expect(config.propagators).toEqual(['xray']);
+    expect(config.xrayContext).toBe('link');
+  });
+
+  it('without xray-lambda the X-Ray header stays a link', () => {
+    expect(load({ ...LAMBDA, OTEL_PROPAGATORS: 'tracecontext,xray' }).config.xrayContext).toBe('link');
+  });
+
+  it.each([
+    ['OTEL_TRACES_EXPORTER', 'otlp,console', []],
+    ['OTEL_TRACES_EXPORTER', 'otlp,none', ['"none" (meaningless beside other values)']],
+    ['OTEL_TRACES_EXPORTER', 'logging', ['not supported: use console']],
+    ['OTEL_TRACES_EXPORTER', 'zipkin', ['use otlp']],
+    ['OTEL_PROPAGATORS', 'tracecontext,b3', ['no B3 propagator; use tracecontext']],
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc', ['use http/protobuf']],
+    ['OTEL_TRACES_SAMPLER', 'xray', ['LAMBDA_OTEL_XRAY_CONTEXT=parent']],
+    ['OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'aws-sdk,aws-lambda', ['traces every invocation itself']],
+    ['OPENTELEMETRY_COLLECTOR_CONFIG_URI', '/opt/collector.yaml', ['runs no collector', 'OTEL_EXPORTER_OTLP_ENDPOINT']],
+  ])('%s=%s: accepted, or one warning saying what to use instead', (name, value, advice) => {
+    const { warnings } = load({ ...LAMBDA, [name]: value });
+    expect(warnings).toHaveLength(advice.length === 0 ? 0 : 1);
+    for (const words of advice) expect(warnings[0]).toContain(words);
+  });
+
+  it('several exporters: each, in order; none alone: none', () => {
+    expect(load({ ...LAMBDA, OTEL_TRACES_EXPORTER: 'console, OTLP' }).config.tracesExporters).toEqual(['console', 'otlp']);
+    expect(load({ ...LAMBDA, OTEL_TRACES_EXPORTER: 'none' }).config.tracesExporters).toEqual([]);
+    expect(load({ ...LAMBDA, OTEL_TRACES_EXPORTER: 'console,none' }).config.tracesExporters).toEqual(['console']);
   });
 });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAMBDA_ENV, SETTINGS } from '../../../src/config/settings';
+import { shownDefault } from '../../../src/config/parse';
+import { LAMBDA_ENV, SETTINGS, UPSTREAM_ONLY } from '../../../src/config/settings';
 import { PROJECT_ROOT as ROOT } from '../../helpers/paths';
 
 function readmeRows(): Map<string, { default: string; doc: string }> {
@@ -26,12 +27,21 @@ describe('the README settings table', () => {
     const rows = readmeRows();
     expect([...rows.keys()]).toEqual(Object.keys(SETTINGS));
     for (const [name, setting] of Object.entries(SETTINGS)) {
-      expect({ name, ...rows.get(name) }).toEqual({ name, default: setting.default, doc: setting.doc });
+      expect({ name, ...rows.get(name) }).toEqual({ name, default: shownDefault(setting), doc: setting.doc });
+    }
+  });
+
+  it('names every choice of a setting in its description, and defaults to choices only', () => {
+    for (const [name, setting] of Object.entries(SETTINGS)) {
+      const choices: readonly string[] = 'choices' in setting ? setting.choices : [];
+      const defaults: readonly unknown[] = 'choices' in setting ? [setting.default ?? []].flat() : [];
+      expect({ name, missing: choices.filter((choice) => !setting.doc.includes(`\`${choice}\``)) }).toEqual({ name, missing: [] });
+      expect({ name, unknownDefaults: defaults.filter((value) => !choices.includes(String(value))) }).toEqual({ name, unknownDefaults: [] });
     }
   });
 
   it('covers every OTEL_ or LAMBDA_OTEL_ name the code mentions', () => {
-    const known = new Set<string>([...Object.keys(SETTINGS), ...LAMBDA_ENV]);
+    const known = new Set<string>([...Object.keys(SETTINGS), ...Object.keys(UPSTREAM_ONLY), ...LAMBDA_ENV]);
     const mentioned = new Set<string>();
     for (const file of [...sourceFiles(join(ROOT, 'src')), join(ROOT, 'wrapper', 'otel-wrapper')]) {
       for (const match of readFileSync(file, 'utf8').matchAll(/\b(?:OTEL|LAMBDA_OTEL)_[A-Z_]+\b/g)) mentioned.add(match[0]);

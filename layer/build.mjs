@@ -68,7 +68,7 @@ const common = {
   minify: true,
   legalComments: 'none',
   metafile: true,
-  define: { __LAYER_VERSION__: JSON.stringify(version), __OTEL_SDK_VERSION__: JSON.stringify(otelSdkVersion) },
+  define: { __LAYER_VERSION__: JSON.stringify(version), __OPENTELEMETRY_SDK_VERSION__: JSON.stringify(otelSdkVersion) },
   // CommonJS dependencies call require(); an ES module has none, so give each file one.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   alias: { debug: './layer/esbuild/debug-off.cjs' },

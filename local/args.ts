@@ -35,7 +35,7 @@ export function usage(): string {
 Options:
   --event <file.json>  the event to invoke it with (default: {})
   --event-kind <kind>  a sample event that ships with the layer, one of:
-                       ${wrap(eventKinds().join(', '), 21)}
+                       ${wrap(eventKinds().join(', '), 23)}
   --runtime <name>     nodejs22.x or nodejs24.x (default nodejs24.x)
   --invocations <n>    invoke it n times, the first one a cold start (default 1)
   --endpoint <url>     send the spans to this OTLP/HTTP endpoint instead of the embedded

@@ -11,6 +11,7 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, re
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT as ROOT, WORK_DIR } from '../test/helpers/paths';
+import { WRAPPER_FILE } from '../src/layer-files';
 
 // A real import() (esbuild's CJS transform would turn `import()` into require(), which cannot load .mjs on Node 20).
 const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
@@ -73,7 +74,7 @@ export async function zipDir(dir: string, out: string): Promise<LayerSize> {
 }
 
 export const OURS_DIR = join(WORK_DIR, 'bench-ours-layer');
-export const OURS_WRAPPER = join(OURS_DIR, 'layer', 'otel-wrapper');
+export const OURS_WRAPPER = join(OURS_DIR, 'layer', WRAPPER_FILE);
 
 /**
  * Our layer as `npm run build` left it (dist/layer, dist/layer.zip), copied to

@@ -1,5 +1,6 @@
-// Builds the layer: dist/layer/ (what Lambda unpacks under /opt) and dist/layer.zip.
-//   otel-wrapper                    the AWS_LAMBDA_EXEC_WRAPPER script
+// Builds the layer: dist/layer/ (what Lambda unpacks under /opt) and dist/layer.zip. The file
+// names come from src/layer-files.ts, which the preload uses too:
+//   otel-wrapper                    the AWS_LAMBDA_EXEC_WRAPPER script, from wrapper/otel-wrapper.in
 //   otel-preload/preload.mjs        loaded with --import: everything start-up needs, in one file
 //   otel-preload/otel-handler.mjs   the handler module the runtime loads in place of the user's;
 //                                   it imports preload.mjs (one module instance, shared state)
@@ -7,25 +8,49 @@
 //   otel-preload/instrumentations/  one file per client instrumentation, loaded when the function
 //                                   first uses what it patches (src/instrumentations/catalog.ts)
 //   otel-preload/chunks/*.mjs       code those later files share
+//   otel-preload/VERSION            package.json's version
 //
 // Start-up is one file because each ES module costs its own resolve, read, compile and link: the
 // preload as one file loaded ~6 ms faster than as eleven chunks. The later files carry their own
 // copies of the OpenTelemetry API and core: the API keeps its state in a process-wide global, so
 // copies of one version act as one.
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinsAsRequire } from './esbuild/builtins-as-require.mjs';
 import { inlineSemconv } from './esbuild/inline-semconv.mjs';
 import { separateFiles } from './esbuild/separate-files.mjs';
+import { loadTs } from './load-ts.mjs';
+import { renderWrapper } from './wrapper.mjs';
 import { createZip } from './zip.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const layerDir = join(dist, 'layer');
-const outdir = join(layerDir, 'otel-preload');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const { version: otelSdkVersion } = JSON.parse(
+  readFileSync(join(root, 'node_modules', '@opentelemetry', 'sdk-trace-base', 'package.json'), 'utf8'),
+);
+const names = await loadTs(join(root, 'layer', 'shared-names.ts'));
+const outdir = join(layerDir, names.PRELOAD_DIR);
+
+// Each layer file and the source it is built from. Instrumentation `x` is src/instrumentations/x.ts.
+const entry = (file) => file.replace(/\.mjs$/, '');
+const preload = { [entry(names.PRELOAD_FILE)]: 'src/preload.ts' };
+const handler = { [entry(names.HANDLER_FILE)]: 'src/handler-entry.ts' };
+const later = {
+  [entry(names.OTLP_EXPORTER_FILE)]: 'src/export/otlp-sink.ts',
+  ...Object.fromEntries(
+    names.INSTRUMENTATION_NAMES.map((name) => [entry(names.instrumentationFile(name)), `src/instrumentations/${name}.ts`]),
+  ),
+};
+// Preload and handler module sit at the top of otel-preload/, so an import of another layer file
+// from them is `./<that file>`.
+const separate = new Map(
+  Object.entries({ ...preload, ...handler, ...later }).map(([out, source]) => [join(root, source), `./${out}.mjs`]),
+);
+const others = (own) => new Map([...separate].filter(([source]) => !Object.values(own).some((s) => join(root, s) === source)));
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(layerDir, { recursive: true });
@@ -43,37 +68,19 @@ const common = {
   minify: true,
   legalComments: 'none',
   metafile: true,
-  define: { __LAYER_VERSION__: JSON.stringify(version) },
+  define: { __LAYER_VERSION__: JSON.stringify(version), __OPENTELEMETRY_SDK_VERSION__: JSON.stringify(otelSdkVersion) },
   // CommonJS dependencies call require(); an ES module has none, so give each file one.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   alias: { debug: './layer/esbuild/debug-off.cjs' },
   logLevel: 'warning',
 };
-const plugins = (links) => [separateFiles(root, links), builtinsAsRequire, inlineSemconv(root)];
+const plugins = (own) => [separateFiles(others(own)), builtinsAsRequire, inlineSemconv(root)];
 
 const results = await Promise.all([
-  build({
-    ...common,
-    entryPoints: { preload: 'src/preload.ts' },
-    plugins: plugins([{ importer: 'src/export/open-sink.ts', request: './otlp-sink', to: './exporters/otlp.mjs' }]),
-  }),
-  build({
-    ...common,
-    entryPoints: { 'otel-handler': 'src/handler-entry.ts' },
-    plugins: plugins([{ importer: 'src/handler-entry.ts', request: './preload', to: './preload.mjs' }]),
-  }),
-  build({
-    ...common,
-    entryPoints: {
-      'exporters/otlp': 'src/export/otlp-sink.ts',
-      'instrumentations/aws-sdk': 'src/instrumentations/aws-sdk.ts',
-      'instrumentations/http': 'src/instrumentations/http.ts',
-      'instrumentations/undici': 'src/instrumentations/undici.ts',
-    },
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    plugins: plugins([]),
-  }),
+  build({ ...common, entryPoints: preload, plugins: plugins(preload) }),
+  build({ ...common, entryPoints: handler, plugins: plugins(handler) }),
+  // Nothing in these imports another layer file, so the chunks/ folder needs no such links.
+  build({ ...common, entryPoints: later, splitting: true, chunkNames: 'chunks/[name]-[hash]', plugins: plugins(later) }),
 ]);
 const metafile = { inputs: {}, outputs: {} };
 for (const { metafile: part } of results) {
@@ -82,8 +89,13 @@ for (const { metafile: part } of results) {
 }
 writeFileSync(join(dist, 'meta.json'), JSON.stringify(metafile));
 
-copyFileSync(join(root, 'wrapper', 'otel-wrapper'), join(layerDir, 'otel-wrapper'));
-chmodSync(join(layerDir, 'otel-wrapper'), 0o755);
+writeFileSync(join(outdir, names.VERSION_FILE), `${version}\n`);
+const wrapperTemplate = readFileSync(join(root, 'wrapper', 'otel-wrapper.in'), 'utf8');
+writeFileSync(join(layerDir, names.WRAPPER_FILE), renderWrapper(wrapperTemplate, {
+  PRELOAD_PATH: `${names.PRELOAD_DIR}/${names.PRELOAD_FILE}`,
+  DIAG_PREFIX: names.DIAG_PREFIX,
+}));
+chmodSync(join(layerDir, names.WRAPPER_FILE), 0o755);
 
 const files = [];
 (function walk(dir) {

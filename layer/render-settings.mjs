@@ -1,18 +1,13 @@
 // Rewrites the README's settings table from src/config/settings.ts, the one source of truth.
 // `npm run readme:settings`; a test fails when the README and the code differ.
-import { buildSync } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadTs } from './load-ts.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { outputFiles } = buildSync({
-  stdin: { contents: "export { SETTINGS } from './src/config/settings'; export { shownDefault } from './src/config/parse';", resolveDir: root, loader: 'ts' },
-  bundle: true,
-  format: 'esm',
-  write: false,
-});
-const { SETTINGS, shownDefault } = await import(`data:text/javascript,${encodeURIComponent(outputFiles[0].text)}`);
+const { SETTINGS } = await loadTs(join(root, 'src/config/settings.ts'));
+const { shownDefault } = await loadTs(join(root, 'src/config/parse.ts'));
 
 const cell = (value) => (value.startsWith('(') || value.includes(' ') ? value : `\`${value}\``);
 const rows = Object.entries(SETTINGS).map(([name, s]) => `| \`${name}\` | ${cell(shownDefault(s))} | ${s.doc} |`);

@@ -1,7 +1,8 @@
 import type { LogLevel } from './config/load';
+import { LAYER_NAME } from './layer-files';
 
 /** Every line the layer itself prints starts with this, so users can grep and filter it. */
-export const DIAG_PREFIX = '[lambda-otel-preload]';
+export const DIAG_PREFIX = `[${LAYER_NAME}]`;
 
 const RANK: Record<LogLevel, number> = { none: 0, error: 1, warn: 2, info: 3, debug: 4, verbose: 5, all: 6 };
 

@@ -14,6 +14,9 @@ export const ATTR_SERVICE_NAME = 'service.name';
 export const ATTR_TELEMETRY_SDK_NAME = 'telemetry.sdk.name';
 export const ATTR_TELEMETRY_SDK_LANGUAGE = 'telemetry.sdk.language';
 export const ATTR_TELEMETRY_SDK_VERSION = 'telemetry.sdk.version';
+export const TELEMETRY_SDK_NAME_VALUE_OPENTELEMETRY = 'opentelemetry';
+export const ATTR_TELEMETRY_DISTRO_NAME = 'telemetry.distro.name';
+export const ATTR_TELEMETRY_DISTRO_VERSION = 'telemetry.distro.version';
 
 export const ATTR_CLOUD_PROVIDER = 'cloud.provider';
 export const ATTR_CLOUD_PLATFORM = 'cloud.platform';

@@ -1,11 +1,8 @@
 import { SAVED_HANDLER_ENV } from '../config/settings';
 import type { Diag } from '../diag';
+import { HANDLER_EXPORT, HANDLER_MODULE } from '../layer-files';
 import type { HandlerRef } from './resolve';
 import type { InvocationStarter } from './wrap';
-
-/** Base name of the layer's handler module, beside the preload: `<dir>/otel-handler.mjs`. */
-export const HANDLER_MODULE = 'otel-handler';
-export const HANDLER_EXPORT = 'handler';
 
 /** What the preload hands to the handler module the runtime loads in place of the user's. */
 export interface Redirect {

@@ -12,11 +12,6 @@ export const TRIGGER_MODULES: Readonly<Record<InstrumentationName, readonly stri
   'aws-sdk': ['@smithy/core', '@smithy/smithy-client', '@smithy/middleware-stack', '@aws-sdk/smithy-client', '@aws-sdk/middleware-stack'],
 };
 
-/** Where the build puts each instrumentation: its own entry beside the preload, loaded synchronously. */
-export function instrumentationFile(name: InstrumentationName): string {
-  return `./instrumentations/${name}.mjs`;
-}
-
 /** What a lazily loaded instrumentation module gets when it is switched on. */
 export interface InstrumentationContext {
   readonly tracerProvider: TracerProvider;

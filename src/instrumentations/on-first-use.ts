@@ -3,11 +3,12 @@ import { isAbsolute, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { InstrumentationName } from '../config/load';
 import { describeError, type Diag } from '../diag';
-import { instrumentationFile, TRIGGER_MODULES, type InstrumentationContext, type InstrumentationModule } from './catalog';
+import { instrumentationFile, PRELOAD_FILE } from '../layer-files';
+import { TRIGGER_MODULES, type InstrumentationContext, type InstrumentationModule } from './catalog';
 
 export interface OnFirstUseOptions {
   readonly names: readonly InstrumentationName[];
-  /** The folder holding preload.mjs and the `instrumentations/` files. */
+  /** The folder holding the preload and the instrumentation files (layer-files.ts). */
   readonly layerDir: string;
   readonly context: InstrumentationContext;
   readonly diag: Diag;
@@ -37,7 +38,7 @@ class Activator {
   private readonly load: NodeJS.Require;
 
   constructor(private readonly options: OnFirstUseOptions) {
-    this.load = nodeModule.createRequire(join(options.layerDir, 'preload.mjs'));
+    this.load = nodeModule.createRequire(join(options.layerDir, PRELOAD_FILE));
   }
 
   isActive(name: InstrumentationName): boolean {
@@ -51,7 +52,7 @@ class Activator {
     let enabled = false;
     try {
       // The instrumentation files are ES modules: this is require(esm), synchronous on Node >= 20.19.
-      (this.load(instrumentationFile(name)) as InstrumentationModule).enable(this.options.context);
+      (this.load(`./${instrumentationFile(name)}`) as InstrumentationModule).enable(this.options.context);
       enabled = true;
       this.options.diag.debug(`instrumentation ${name} loaded on first use`);
     } catch (error) {

@@ -3,9 +3,17 @@
  * spans inside it, nothing lost across freezes, the standard toggles, and a backend that is dead
  * or hanging costing the function nothing but a bounded wait.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runtimes } from '../helpers/sandbox/sandbox';
 import { makeTaskRoot } from '../helpers/sandbox/task-root';
 import { comparable, ECHO_FUNCTION as ECHO, linkOtelApi, useReceiver, withLayer } from '../helpers/layer';
+import { PROJECT_NODE_MODULES, PROJECT_ROOT } from '../helpers/paths';
+import { LAYER_NAME } from '../../src/layer-files';
+
+function packageVersion(dir: string): string {
+  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 /** A function that creates its own spans with the OpenTelemetry API from its own node_modules. */
 function functionWithOwnSpans(): string {
@@ -105,6 +113,12 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
       'faas.version': '$LATEST',
       'faas.max_memory': 256 * 1024 * 1024,
       'aws.log.group.names': ['/aws/lambda/orders'],
+      // The SDK that made the spans, and this layer as its distribution.
+      'telemetry.sdk.name': 'opentelemetry',
+      'telemetry.sdk.language': 'nodejs',
+      'telemetry.sdk.version': packageVersion(join(PROJECT_NODE_MODULES, '@opentelemetry', 'sdk-trace-base')),
+      'telemetry.distro.name': LAYER_NAME,
+      'telemetry.distro.version': packageVersion(PROJECT_ROOT),
     });
     expect(typeof span.resource['faas.instance']).toBe('string');
   });

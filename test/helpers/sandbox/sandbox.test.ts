@@ -260,6 +260,41 @@ describe('sandbox on nodejs22.x only', () => {
   });
 });
 
+describe('the environment the runtime gets', () => {
+  const NAMES = ['OTEL_LOG_LEVEL', 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_LAMBDA_FUNCTION_NAME', '_HANDLER', 'GREETING'];
+  const run = async (extra: Partial<SandboxOptions>): Promise<unknown> =>
+    withSandbox({ runtime: 'nodejs24.x', taskRoot: functionFixture('env-echo'), handler: 'index.handler', ...extra }, async (sb) =>
+      expectKind(await sb.invoke({ names: NAMES }), 'success').payload,
+    );
+
+  it('is only the sandbox\'s own by default, with fake credentials', async () => {
+    expect(await run({})).toEqual({
+      OTEL_LOG_LEVEL: null,
+      AWS_PROFILE: null,
+      AWS_ACCESS_KEY_ID: 'ASIAXXXXSANDBOXXXXXX',
+      AWS_SESSION_TOKEN: 'sandbox-session-token-not-real',
+      AWS_REGION: 'us-east-1',
+      AWS_LAMBDA_FUNCTION_NAME: 'test-fn',
+      _HANDLER: 'index.handler',
+      GREETING: null,
+    });
+  });
+
+  it('takes pass-through variables over its defaults, credentials as a set, but never over what makes it Lambda', async () => {
+    const passThrough = { OTEL_LOG_LEVEL: 'debug', AWS_PROFILE: 'dev', AWS_ACCESS_KEY_ID: 'AKIAUSERKEY', AWS_REGION: 'eu-west-1', AWS_LAMBDA_FUNCTION_NAME: 'mine', _HANDLER: 'other.handler' };
+    expect(await run({ passThrough, env: { GREETING: 'hello' } })).toEqual({
+      OTEL_LOG_LEVEL: 'debug',
+      AWS_PROFILE: 'dev',
+      AWS_ACCESS_KEY_ID: 'AKIAUSERKEY',
+      AWS_SESSION_TOKEN: null,
+      AWS_REGION: 'us-east-1',
+      AWS_LAMBDA_FUNCTION_NAME: 'test-fn',
+      _HANDLER: 'index.handler',
+      GREETING: 'hello',
+    });
+  });
+});
+
 describe('sandbox on nodejs24.x only', () => {
   it('refuses a callback handler at init', async () => {
     await withSandbox(opts('nodejs24.x', { 'index.js': 'exports.handler = (e, c, cb) => cb(null, 42);' }), async (sb) => {

@@ -46,6 +46,41 @@ export const runtimes: readonly RuntimeConfig[] = [
   },
 ];
 
+/**
+ * What the sandbox itself decides, as Lambda does: a pass-through variable of one of these names
+ * is ignored (see `passThrough`). AWS_REGION comes from the `region` option.
+ */
+export const SANDBOX_OWNED: readonly string[] = [
+  'PATH',
+  'HOME',
+  'AWS_LAMBDA_RUNTIME_API',
+  '_HANDLER',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_EXEC_WRAPPER',
+  'AWS_LAMBDA_MAX_CONCURRENCY',
+  'AWS_LAMBDA_NODEJS_WORKER_COUNT',
+  'TZ',
+  'LANG',
+  'NODE_PATH',
+];
+
+/** Fake credentials, so that the SDK signs requests to loopback endpoints. */
+const SANDBOX_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'ASIAXXXXSANDBOXXXXXX',
+  AWS_SECRET_ACCESS_KEY: 'sandbox-secret-access-key-not-real',
+  AWS_SESSION_TOKEN: 'sandbox-session-token-not-real',
+};
+
 export function runtimeConfig(name: RuntimeName): RuntimeConfig {
   const found = runtimes.find((r) => r.name === name);
   if (found === undefined) throw new Error(`unknown runtime ${name}`);
@@ -62,6 +97,13 @@ export interface SandboxOptions {
   readonly wrapper?: string;
   /** Added last: overrides the defaults. */
   readonly env?: Record<string, string>;
+  /**
+   * Variables from the caller's own environment, as the local command passes the user's OTEL_*,
+   * LAMBDA_OTEL_* and AWS_*: they replace the sandbox's defaults (its fake credentials, dropped
+   * as a set when AWS_ACCESS_KEY_ID is given) but not what makes it this Lambda environment
+   * (SANDBOX_OWNED: Runtime API, function identity, handler, wrapper). `env` still wins over both.
+   */
+  readonly passThrough?: Readonly<Record<string, string>>;
   /** Function timeout (default 3000 ms). */
   readonly timeoutMs?: number;
   /** Default 128. */
@@ -325,16 +367,17 @@ export class Sandbox {
       TZ: ':UTC',
       LANG: 'en_US.UTF-8',
       NODE_PATH: [runtimeNodeModules(), this.runtime.runtimeDir, this.options.taskRoot].join(':'),
-      AWS_ACCESS_KEY_ID: 'ASIAXXXXSANDBOXXXXXX',
-      AWS_SECRET_ACCESS_KEY: 'sandbox-secret-access-key-not-real',
-      AWS_SESSION_TOKEN: 'sandbox-session-token-not-real',
     };
     if (this.options.wrapper !== undefined) env.AWS_LAMBDA_EXEC_WRAPPER = this.options.wrapper;
     if (this.options.maxConcurrency !== undefined) {
       env.AWS_LAMBDA_MAX_CONCURRENCY = String(this.options.maxConcurrency);
       env.AWS_LAMBDA_NODEJS_WORKER_COUNT = String(this.options.workerCount ?? 2);
     }
-    return { ...env, ...this.options.env };
+    const passThrough = Object.fromEntries(
+      Object.entries(this.options.passThrough ?? {}).filter(([name]) => !SANDBOX_OWNED.includes(name)),
+    );
+    const credentials = passThrough.AWS_ACCESS_KEY_ID === undefined ? SANDBOX_CREDENTIALS : {};
+    return { ...credentials, ...passThrough, ...env, ...this.options.env };
   }
 
   /** The command line, as Lambda's bootstrap builds it. */

@@ -43,7 +43,7 @@ describe('the README settings table', () => {
   it('covers every OTEL_ or LAMBDA_OTEL_ name the code mentions', () => {
     const known = new Set<string>([...Object.keys(SETTINGS), ...Object.keys(UPSTREAM_ONLY), ...LAMBDA_ENV]);
     const mentioned = new Set<string>();
-    for (const file of [...sourceFiles(join(ROOT, 'src')), join(ROOT, 'wrapper', 'otel-wrapper')]) {
+    for (const file of [...sourceFiles(join(ROOT, 'src')), join(ROOT, 'wrapper', 'otel-wrapper.in')]) {
       for (const match of readFileSync(file, 'utf8').matchAll(/\b(?:OTEL|LAMBDA_OTEL)_[A-Z_]+\b/g)) mentioned.add(match[0]);
     }
     expect([...mentioned].filter((name) => !known.has(name))).toEqual([]);

@@ -2,8 +2,9 @@ import { SAVED_HANDLER_ENV } from '../../../src/config/settings';
 import { createDiag } from '../../../src/diag';
 import { functionHandler, redirectHandler, takeRedirect, type Redirect } from '../../../src/handler/redirect';
 import { parseHandler, type HandlerRef } from '../../../src/handler/resolve';
+import { HANDLER_EXPORT, HANDLER_MODULE, PRELOAD_DIR } from '../../../src/layer-files';
 
-const LAYER = '/opt/otel-preload';
+const LAYER = `/opt/${PRELOAD_DIR}`;
 
 function redirectFor(handler: string): Redirect {
   return {
@@ -19,7 +20,7 @@ describe('the handler redirect', () => {
   it('points _HANDLER at the layer, saves the original, and puts both back for user code', () => {
     const env: NodeJS.ProcessEnv = { _HANDLER: 'src/app.handler' };
     redirectHandler(env, LAYER, redirectFor('src/app.handler'));
-    expect(env).toEqual({ _HANDLER: `${LAYER}/otel-handler.handler`, [SAVED_HANDLER_ENV]: 'src/app.handler' });
+    expect(env).toEqual({ _HANDLER: `${LAYER}/${HANDLER_MODULE}.${HANDLER_EXPORT}`, [SAVED_HANDLER_ENV]: 'src/app.handler' });
 
     expect(takeRedirect(env)?.ref.full).toBe('src/app.handler');
     expect(env).toEqual({ _HANDLER: 'src/app.handler' });

@@ -3,12 +3,10 @@
  * handler module load before the function runs, from esbuild's metafile.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { INSTRUMENTATIONS } from '../../../src/config/load';
-import { instrumentationFile } from '../../../src/instrumentations/catalog';
-import { DIST } from '../../helpers/paths';
-
-const PRELOAD_DIR = join(DIST, 'layer', 'otel-preload');
+import { HANDLER_FILE, instrumentationFile, PRELOAD_FILE, VERSION_FILE } from '../../../src/layer-files';
+import { BUILT_PRELOAD_DIR, DIST, PROJECT_ROOT } from '../../helpers/paths';
 
 interface Metafile {
   outputs: Record<string, { imports: { path: string; kind: string }[]; inputs: Record<string, unknown> }>;
@@ -31,10 +29,16 @@ function loadedAtStartUp(entry: string): Set<string> {
 }
 
 describe('the built layer', () => {
-  const startUp = new Set([...loadedAtStartUp('dist/layer/otel-preload/preload.mjs'), ...loadedAtStartUp('dist/layer/otel-preload/otel-handler.mjs')]);
+  const output = (file: string): string => relative(PROJECT_ROOT, join(BUILT_PRELOAD_DIR, file));
+  const startUp = new Set([...loadedAtStartUp(output(PRELOAD_FILE)), ...loadedAtStartUp(output(HANDLER_FILE))]);
 
   it.each(INSTRUMENTATIONS)('has the %s instrumentation as a file of its own', (name) => {
-    expect(existsSync(join(PRELOAD_DIR, instrumentationFile(name)))).toBe(true);
+    expect(existsSync(join(BUILT_PRELOAD_DIR, instrumentationFile(name)))).toBe(true);
+  });
+
+  it("carries package.json's version in a file", () => {
+    const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(readFileSync(join(BUILT_PRELOAD_DIR, VERSION_FILE), 'utf8')).toBe(`${version}\n`);
   });
 
   it('loads no instrumentation, no exporter and no semantic-conventions catalogue at start-up', () => {

@@ -1,0 +1,38 @@
+/**
+ * The layer's files as Lambda unpacks them under /opt, named once for everything that refers to
+ * them: the build writes them (layer/build.mjs loads this module), the wrapper script finds the
+ * preload (the build fills its name into wrapper/otel-wrapper.in), the preload points `_HANDLER`
+ * at the handler module and loads the exporter and the instrumentations from beside itself.
+ *
+ *   otel-wrapper                               AWS_LAMBDA_EXEC_WRAPPER
+ *   otel-preload/preload.mjs                   loaded with --import
+ *   otel-preload/otel-handler.mjs              what `_HANDLER` names while the layer is on
+ *   otel-preload/exporters/otlp.mjs            the OTLP exporter, loaded on the first export
+ *   otel-preload/instrumentations/<name>.mjs   one per client instrumentation, loaded on first use
+ *   otel-preload/VERSION                       the layer's version
+ *
+ * Every path but the wrapper's is relative to PRELOAD_DIR. Nothing here may import code: the
+ * build loads this file on its own.
+ */
+import type { InstrumentationName } from './config/load';
+
+/** The layer's name: its telemetry.distro.name, the prefix of its diagnostics. */
+export const LAYER_NAME = 'lambda-otel-preload';
+
+export const WRAPPER_FILE = 'otel-wrapper';
+export const PRELOAD_DIR = 'otel-preload';
+export const PRELOAD_FILE = 'preload.mjs';
+
+/** The handler module's base name: `_HANDLER` becomes `<preload dir>/otel-handler.handler`. */
+export const HANDLER_MODULE = 'otel-handler';
+export const HANDLER_EXPORT = 'handler';
+export const HANDLER_FILE = `${HANDLER_MODULE}.mjs`;
+
+export const OTLP_EXPORTER_FILE = 'exporters/otlp.mjs';
+
+/** A plain-text file holding the layer's version (package.json's), for `cat /opt/otel-preload/VERSION`. */
+export const VERSION_FILE = 'VERSION';
+
+export function instrumentationFile(name: InstrumentationName): string {
+  return `instrumentations/${name}.mjs`;
+}

@@ -12,6 +12,8 @@ const INVOCATIONS = 24;
 const IN_FLIGHT = 8;
 
 async function invokeAll(sandbox: Sandbox): Promise<InvokeResult[]> {
+  // Init ends with the first worker's /next; on a busy machine the second may still be loading.
+  await sandbox.api.until(() => sandbox.api.runtimeWaitingCount >= 2, 10_000, 'both workers to poll');
   const results: InvokeResult[] = [];
   let next = 0;
   const lane = async (): Promise<void> => {

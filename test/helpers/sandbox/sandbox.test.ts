@@ -314,6 +314,8 @@ describe('sandbox on nodejs24.x as Lambda Managed Instances', () => {
 
   it('runs invocations concurrently in worker threads, never frozen', async () => {
     await withSandbox(options('concurrent'), async (sb) => {
+      // Init ends with the first worker's /next; on a busy machine the second may still be loading.
+      await sb.api.until(() => sb.api.runtimeWaitingCount >= 2, 10_000, 'both workers to poll');
       const results = await Promise.all(Array.from({ length: 8 }, (_, n) => sb.invoke({ n, sleepMs: 300 })));
       const payloads = results.map((r) => expectKind(r, 'success').payload as { n: number; threadId: number });
       expect(payloads.map((p) => p.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);

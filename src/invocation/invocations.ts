@@ -11,12 +11,13 @@ import {
   uncaughtExceptionEndsProcess,
   type ProcessEvents,
 } from '../runtime/timing';
+import { stringValue } from '../read';
 import { detectTrigger } from '../triggers/detect';
 import { invocationAttributes } from './attributes';
 import { coldStartTracker } from './coldstart';
 import type { Ending } from './endings';
 import { Invocation, invocationOf, type InvocationFacts, type InvocationOwner } from './invocation';
-import { asLambdaContext, remainingTimeMs, stringField, type LambdaContext } from './lambda-context';
+import { asLambdaContext, remainingTimeMs, type LambdaContext } from './lambda-context';
 
 export interface InvocationsOptions {
   readonly tracer: Tracer;
@@ -60,10 +61,10 @@ export class Invocations {
     const { tracer, functionVersion, propagator, xrayContext } = this.options;
     const facts = invocationFacts(ctx);
     const trigger = detectTrigger(event, { captureQuery: this.options.captureUrlQuery });
-    const traceHeader = stringField(ctx.xRayTraceId) ?? this.options.traceHeaderFromEnv();
+    const traceHeader = stringValue(ctx.xRayTraceId) ?? this.options.traceHeaderFromEnv();
     const { parent, links } = parentContext(trigger, traceHeader, propagator, xrayContext);
     const span = tracer.startSpan(
-      trigger.spanName ?? stringField(ctx.functionName) ?? this.options.functionName,
+      trigger.spanName ?? stringValue(ctx.functionName) ?? this.options.functionName,
       {
         kind: trigger.kind,
         attributes: { ...trigger.attributes, ...invocationAttributes(ctx, this.takeColdStart(), functionVersion) },
@@ -146,7 +147,7 @@ function invocationFacts(context: LambdaContext): InvocationFacts {
   const remaining = remainingTimeMs(context);
   const known = Number.isFinite(remaining);
   return {
-    requestId: stringField(context.awsRequestId),
+    requestId: stringValue(context.awsRequestId),
     deadlineMs: known ? Date.now() + remaining : undefined,
     timeoutMs: known ? configuredTimeoutMs(remaining) : undefined,
   };

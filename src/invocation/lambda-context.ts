@@ -15,10 +15,6 @@ export function asLambdaContext(value: unknown): LambdaContext {
   return typeof value === 'object' && value !== null ? (value as LambdaContext) : {};
 }
 
-export function stringField(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
 /** Milliseconds left before Lambda's deadline, or Infinity when the context cannot say. */
 export function remainingTimeMs(context: LambdaContext): number {
   const read = context.getRemainingTimeInMillis;

@@ -62,7 +62,7 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     initializationType: config.lambda.initializationType,
     policy: await policy,
     flushTimeoutMs: config.flushTimeoutMs,
-    timeoutMarginMs: undefined,
+    timeoutMarginMs: config.timeoutMarginMs,
     diag,
   });
   const beforeUserCode = (): void => {

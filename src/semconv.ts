@@ -65,6 +65,12 @@ export const ATTR_LAMBDA_CRASHED = 'aws.lambda.crashed';
 /** On a span that was still open when its invocation ended without answering: `timeout` or `crash`. */
 export const ATTR_LAMBDA_CUT_SHORT = 'aws.lambda.cut_short';
 
+/**
+ * The layer's own pipeline: spans it made and did not export, by reason, under `lambda_otel.`
+ * (facts about the invocation itself stay under `aws.lambda.`).
+ */
+export const ATTR_SPANS_DROPPED_OVER_BUDGET = 'lambda_otel.spans_dropped.over_budget';
+
 // HTTP server spans (stable).
 export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
 export const ATTR_HTTP_REQUEST_METHOD_ORIGINAL = 'http.request.method_original';

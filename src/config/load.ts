@@ -63,6 +63,9 @@ export interface Config {
   readonly xrayContext: XrayContext;
   readonly captureUrlQuery: boolean;
   readonly flushTimeoutMs: number;
+  /** Undefined: adapted to each function's timeout (src/runtime/timing.ts). */
+  readonly timeoutMarginMs: ValueOf<'LAMBDA_OTEL_TIMEOUT_MARGIN_MS'>;
+  readonly maxSpansPerInvocation: number;
   readonly exportMode: ExportMode;
   readonly instrumentations: readonly InstrumentationName[];
   readonly batchIntervalMs: number;
@@ -138,6 +141,8 @@ export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
     xrayContext: read('LAMBDA_OTEL_XRAY_CONTEXT', propagators.includes('xray-lambda') ? 'parent' : undefined),
     captureUrlQuery: read('LAMBDA_OTEL_CAPTURE_URL_QUERY'),
     flushTimeoutMs: read('LAMBDA_OTEL_FLUSH_TIMEOUT_MS'),
+    timeoutMarginMs: read('LAMBDA_OTEL_TIMEOUT_MARGIN_MS'),
+    maxSpansPerInvocation: read('LAMBDA_OTEL_MAX_SPANS_PER_INVOCATION'),
     exportMode: read('LAMBDA_OTEL_EXPORT_MODE'),
     instrumentations: enabled.filter((name) => !disabled.includes(name)),
     batchIntervalMs: read('OTEL_BSP_SCHEDULE_DELAY'),

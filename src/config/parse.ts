@@ -32,6 +32,8 @@ export type SettingSpec = Common &
     | { readonly kind: 'millis'; readonly default: number | undefined }
     /** A number from 0 to 1. */
     | { readonly kind: 'ratio'; readonly default: number }
+    /** A whole number from 1 to a million. */
+    | { readonly kind: 'count'; readonly default: number }
     /** Free text (a name): any value without control characters. */
     | { readonly kind: 'text'; readonly default: string | undefined }
     | { readonly kind: 'httpUrl'; readonly default: string | undefined }
@@ -61,7 +63,7 @@ type StringMap = Readonly<Record<string, string>>;
 export type ValueOfSpec<S extends SettingSpec> =
   | (S extends { readonly kind: 'flag' }
       ? boolean
-      : S extends { readonly kind: 'millis' | 'ratio' }
+      : S extends { readonly kind: 'millis' | 'ratio' | 'count' }
         ? number
         : S extends { readonly kind: 'text' | 'httpUrl' }
           ? string
@@ -78,6 +80,7 @@ const MAX_URL_LENGTH = 4096;
 const MAX_LIST_LENGTH = 16 * 1024;
 /** Lambda's longest function timeout; beyond 2^31 ms a Node timer would fire after 1 ms. */
 const MAX_MILLIS = 15 * 60 * 1000;
+const MAX_COUNT = 1_000_000;
 /** At most this many skipped entries are named in a warning; the rest are counted. */
 const MAX_NAMED_SKIPS = 3;
 /** C0 and C1 control characters and DEL: never part of a valid setting. */
@@ -130,6 +133,8 @@ function parse(spec: SettingSpec, text: string): Parsed<unknown> {
       return parseNumber(text, (n) => n > 0 && n <= MAX_MILLIS, `is not a positive number of milliseconds (at most ${MAX_MILLIS})`);
     case 'ratio':
       return parseNumber(text, (n) => n >= 0 && n <= 1, 'is not a number from 0 to 1');
+    case 'count':
+      return parseNumber(text, (n) => Number.isInteger(n) && n >= 1 && n <= MAX_COUNT, `is not a whole number from 1 to ${MAX_COUNT}`);
     case 'text':
       return { ok: true, value: text };
     case 'httpUrl':

@@ -179,6 +179,17 @@ export const SETTINGS = {
     default: 500,
     doc: 'Upper bound in milliseconds on one invocation\'s export (and on the shutdown flush); also kept 50 ms inside the function\'s remaining time.',
   },
+  LAMBDA_OTEL_TIMEOUT_MARGIN_MS: {
+    kind: 'millis',
+    default: undefined,
+    shownDefault: 'a tenth of the timeout, 100 to 500',
+    doc: 'How long before the function\'s timeout a still-running invocation is ended as timed out, so that its spans leave before Lambda kills the process. An answer given inside the margin is reported as a timeout.',
+  },
+  LAMBDA_OTEL_MAX_SPANS_PER_INVOCATION: {
+    kind: 'count',
+    default: 1000,
+    doc: 'Spans one invocation may record; the ones past it are not recorded and are counted on the invocation span (`lambda_otel.spans_dropped.over_budget`).',
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;

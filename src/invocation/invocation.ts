@@ -1,6 +1,7 @@
 import { createContextKey, type Context, type Span } from '@opentelemetry/api';
 import type { ExportPolicy } from '../export/policy';
 import { afterAnswerPosted, type AnswerPath } from '../runtime/timing';
+import { ATTR_SPANS_DROPPED_OVER_BUDGET } from '../semconv';
 import type { Trigger } from '../triggers/types';
 import { cutShort, recordEnding, type Ending } from './endings';
 
@@ -34,6 +35,9 @@ export interface InvocationOwner {
 export class Invocation {
   readonly context: Context;
   private readonly open = new Set<Span>();
+  /** Spans of this invocation that ended and went to export; `dropped`: those past the budget. */
+  private kept = 0;
+  private dropped = 0;
   private ending: Ending | undefined;
   /** Set while the first answer waits for the export policy. */
   private answering: Promise<void> | undefined;
@@ -58,8 +62,15 @@ export class Invocation {
     if (this.ending === undefined) this.open.add(span);
   }
 
-  release(span: Span): void {
+  /** A span of this invocation ended: true when it is within the budget and may be exported. */
+  release(span: Span, maxSpans: number): boolean {
     this.open.delete(span);
+    if (this.kept < maxSpans) {
+      this.kept++;
+      return true;
+    }
+    this.dropped++;
+    return false;
   }
 
   /**
@@ -112,6 +123,7 @@ export class Invocation {
     clearTimeout(this.deadlineTimer);
     this.open.clear();
     recordEnding(this.span, this.trigger, ending);
+    if (this.dropped > 0) this.span.setAttribute(ATTR_SPANS_DROPPED_OVER_BUDGET, this.dropped);
     this.span.end();
     this.owner.ended(this);
     return true;

@@ -4,7 +4,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Config } from '../config/load';
 import type { Diag } from '../diag';
 import type { SpanBuffer } from '../export/span-buffer';
-import { OpenSpans } from '../invocation/open-spans';
+import { InvocationSpanProcessor } from '../invocation/span-processor';
 import { AwsRequestIdAlias } from './aws-request-id';
 import { createPropagator } from './propagator';
 import { resourceAttributes } from './resource';
@@ -26,8 +26,8 @@ export function setupTracing(config: Config, diag: Diag, buffer: SpanBuffer): Tr
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes(resourceAttributes(config)),
     sampler: createSampler(config.sampler),
-    // OpenSpans before the buffer: a span cut short by a timeout is ended before it is exported.
-    spanProcessors: [new AwsRequestIdAlias(), new OpenSpans(), buffer],
+    // Ended spans reach the buffer through their invocation: its open spans and its budget.
+    spanProcessors: [new AwsRequestIdAlias(), new InvocationSpanProcessor(buffer, config.maxSpansPerInvocation)],
   });
   // Routed only now: the SDK's constructor re-reads OTEL_TRACES_SAMPLER* from the environment and
   // would report a malformed value a second time, after config/ already did.

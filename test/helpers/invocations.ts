@@ -5,7 +5,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { createDiag } from '../../src/diag';
 import type { EndedInvocation, ExportPolicy } from '../../src/export/policy';
 import { Invocations, type InvocationsOptions } from '../../src/invocation/invocations';
-import { OpenSpans } from '../../src/invocation/open-spans';
+import { InvocationSpanProcessor } from '../../src/invocation/span-processor';
 
 /**
  * Invocations in memory, for unit tests: a real provider (with the open-span tracking the layer
@@ -13,9 +13,15 @@ import { OpenSpans } from '../../src/invocation/open-spans';
  * in order, as `before <id>`, `after <id>`, `now <bound>`, `blocking <bound>`. With `policyWaits`
  * the answer waits for the policy, as in sync mode.
  */
-export function inMemoryInvocations({ policyWaits = false, ...options }: Partial<InvocationsOptions> & { policyWaits?: boolean } = {}) {
+export function inMemoryInvocations({
+  policyWaits = false,
+  maxSpans = 1000,
+  ...options
+}: Partial<InvocationsOptions> & { policyWaits?: boolean; maxSpans?: number } = {}) {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new OpenSpans(), new SimpleSpanProcessor(exporter)] });
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new InvocationSpanProcessor(new SimpleSpanProcessor(exporter), maxSpans)],
+  });
   const calls: string[] = [];
   const diagLines: string[] = [];
   const policy: ExportPolicy = {

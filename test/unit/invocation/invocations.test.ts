@@ -1,4 +1,4 @@
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import { EventEmitter } from 'node:events';
 import type { ProcessEvents } from '../../../src/runtime/timing';
 import { inMemoryInvocations, lambdaContext, useContextManager } from '../../helpers/invocations';
@@ -235,5 +235,37 @@ describe('trace context inside an invocation', () => {
     expect(trace.getActiveSpan()).toBeUndefined();
     const [inside, span] = exporter.getFinishedSpans();
     expect(inside.parentSpanContext?.spanId).toBe(span.spanContext().spanId);
+  });
+});
+
+describe('the span budget of an invocation', () => {
+  it('exports the first spans, counts the rest on the invocation span, and keeps their context sampled', async () => {
+    // Prepare: a budget of 3 spans, a handler that makes 5.
+    const { invocations, exporter, provider } = inMemoryInvocations({ maxSpans: 3 });
+    const invocation = invocations.start({}, lambdaContext('r1'));
+    const tracer = provider.getTracer('app');
+
+    // Act
+    const contexts = Array.from({ length: 5 }, (_, n) => {
+      const span = tracer.startSpan(`call ${n}`, {}, invocation.context);
+      span.end();
+      return span.spanContext();
+    });
+    await invocation.answer({ result: 1 }, 'after-settle');
+
+    // Assess: what goes downstream is sampled whatever the budget; only 3 children are kept.
+    expect(contexts.every((c) => c.traceFlags === TraceFlags.SAMPLED)).toBe(true);
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['call 0', 'call 1', 'call 2', 'orders']);
+    expect(exporter.getFinishedSpans()[3].attributes['lambda_otel.spans_dropped.over_budget']).toBe(2);
+  });
+
+  it('counts each invocation on its own budget', async () => {
+    const { invocations, exporter, provider } = inMemoryInvocations({ maxSpans: 1 });
+    for (const id of ['a', 'b']) {
+      const invocation = invocations.start({}, lambdaContext(id));
+      provider.getTracer('app').startSpan(`call ${id}`, {}, invocation.context).end();
+      await invocation.answer({ result: 1 }, 'after-settle');
+    }
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['call a', 'orders', 'call b', 'orders']);
   });
 });

@@ -1,4 +1,4 @@
-import { diag as otelDiag, DiagLogLevel, type TextMapPropagator, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import type { TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Config } from '../config/load';
@@ -8,6 +8,7 @@ import { InvocationSpanProcessor } from '../invocation/span-processor';
 import { AwsRequestIdAlias } from './aws-request-id';
 import { createPropagator } from './propagator';
 import { resourceAttributes } from './resource';
+import { routeOtelDiagnostics } from './otel-diagnostics';
 import { createSampler } from './sampler';
 
 const TRACER_NAME = 'lambda-otel-preload';
@@ -35,23 +36,4 @@ export function setupTracing(config: Config, diag: Diag, buffer: SpanBuffer): Tr
   const propagator = createPropagator(config.propagators);
   provider.register({ propagator });
   return { provider, tracer: provider.getTracer(TRACER_NAME), propagator };
-}
-
-/**
- * OpenTelemetry's own warnings and errors reach the user through our one prefixed logger, each
- * once: instrumentations warn per call (an SQS send with no room for trace context, say), and a
- * line per invocation would flood the function's logs.
- */
-function routeOtelDiagnostics(diag: Diag): void {
-  const level = diag.level === 'debug' || diag.level === 'verbose' || diag.level === 'all' ? DiagLogLevel.DEBUG : DiagLogLevel.WARN;
-  otelDiag.setLogger(
-    {
-      error: (message) => diag.once(`otel:${message}`, 'error', message),
-      warn: (message) => diag.once(`otel:${message}`, 'warn', message),
-      info: (message) => diag.info(message),
-      debug: (message) => diag.debug(message),
-      verbose: (message) => diag.debug(message),
-    },
-    { logLevel: level, suppressOverrideMessage: true },
-  );
 }

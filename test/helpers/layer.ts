@@ -1,5 +1,5 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { OtlpReceiver } from './sandbox/otlp-receiver';
 import { LAYER_WRAPPER, PROJECT_NODE_MODULES } from './paths';
 import { Sandbox, type InvokeResult, type SandboxOptions } from './sandbox/sandbox';
@@ -47,7 +47,20 @@ export function useReceiver(): () => OtlpReceiver {
 
 /** Gives a task root the project's @opentelemetry/api, as a function that creates its own spans has. */
 export function linkOtelApi(taskRoot: string): string {
-  mkdirSync(join(taskRoot, 'node_modules', '@opentelemetry'), { recursive: true });
-  symlinkSync(join(PROJECT_NODE_MODULES, '@opentelemetry', 'api'), join(taskRoot, 'node_modules', '@opentelemetry', 'api'));
+  return linkPackages(taskRoot, { '@opentelemetry/api': '@opentelemetry/api' });
+}
+
+/**
+ * Puts packages of the project's node_modules into a task root's node_modules, as symlinks:
+ * `{ name in the function: package in the project }` (an alias such as `otel-api-old` gives a
+ * function another version). Node follows the links, so each package's own dependencies resolve
+ * in the project.
+ */
+export function linkPackages(taskRoot: string, packages: Readonly<Record<string, string>>): string {
+  for (const [name, source] of Object.entries(packages)) {
+    const link = join(taskRoot, 'node_modules', name);
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(join(PROJECT_NODE_MODULES, source), link);
+  }
   return taskRoot;
 }

@@ -39,6 +39,11 @@ export class ResponseParser {
   private bodyBytes = 0;
   private received = false;
 
+  /** The status of the answer whose head arrived (1xx interim answers aside), even if its body did not. */
+  get status(): number | undefined {
+    return this.head?.status;
+  }
+
   /** Whether any byte of a response arrived: a connection that fails before that may just be stale. */
   get started(): boolean {
     return this.received;

@@ -1,6 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Http1Connection } from '../../../src/net/http1-connection';
+import { proxyFor, type HttpProxy } from '../../../src/net/proxy';
+import { LoopbackProxy } from '../../helpers/sandbox/http-proxy';
+import { testCertificates } from '../../helpers/tls-certs';
 
 /** A TCP server that answers each request (head and body received) with `answer(requestText, socket)`. */
 async function server(answer: (request: string, socket: Socket) => void): Promise<{ server: Server; port: number; connections: () => number }> {
@@ -107,6 +111,139 @@ describe('Http1Connection', () => {
 
   it('reports a refused connection', async () => {
     const connection = new Http1Connection({ host: '127.0.0.1', port: 9, tls: false });
-    expect(await connection.request({ method: 'GET', path: '/', headers: {} })).toEqual({ ok: false, reason: 'ECONNREFUSED', staleSocket: false });
+    expect(await connection.request({ method: 'GET', path: '/', headers: {} })).toEqual({ ok: false, kind: 'connect', reason: 'ECONNREFUSED', staleSocket: false });
+  });
+
+  it('reports the status of an answer cut short', async () => {
+    const { connection } = await connectionTo((_request, socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nok'));
+    expect(await connection.request({ method: 'POST', path: '/', headers: {}, body: Buffer.from('x') })).toMatchObject({
+      ok: false,
+      kind: 'closed',
+      status: 200,
+      staleSocket: false,
+    });
+  });
+
+  it('names the timeout it was given, and that no status came', async () => {
+    const { connection } = await connectionTo(() => undefined);
+    expect(await connection.request({ method: 'GET', path: '/', headers: {}, timeoutMs: 30 })).toEqual({
+      ok: false,
+      kind: 'timeout',
+      reason: 'no answer within 30 ms',
+      staleSocket: false,
+      status: undefined,
+    });
+  });
+});
+
+/** A TLS server with a certificate for localhost that this process does not trust; records the SNI names it was sent. */
+async function untrustedTlsServer(): Promise<{ port: number; servernames: (string | undefined)[] }> {
+  const servernames: (string | undefined)[] = [];
+  const { key, cert } = testCertificates().untrusted;
+  const srv = createTlsServer({
+    key,
+    cert,
+    SNICallback: (servername, callback) => {
+      servernames.push(servername);
+      callback(null);
+    },
+  });
+  srv.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  servers.push(srv);
+  return { port: (srv.address() as AddressInfo).port, servernames };
+}
+
+describe('Http1Connection over TLS', () => {
+  it('verifies the certificate, sends the host as SNI, and calls a refused certificate a TLS failure', async () => {
+    const { port, servernames } = await untrustedTlsServer();
+    const result = await new Http1Connection({ host: 'localhost', port, tls: true }).request({ method: 'GET', path: '/', headers: {} });
+    expect(result).toMatchObject({ ok: false, kind: 'tls', staleSocket: false });
+    expect(!result.ok && result.reason).toMatch(/^TLS handshake failed: UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate$/);
+    expect(servernames).toEqual(['localhost']);
+  });
+
+  it('sends no SNI to an IP address (RFC 6066), and still checks the certificate', async () => {
+    const { port, servernames } = await untrustedTlsServer();
+    const result = await new Http1Connection({ host: '127.0.0.1', port, tls: true }).request({ method: 'GET', path: '/', headers: {} });
+    expect(result).toMatchObject({ ok: false, kind: 'tls' });
+    expect(servernames).toEqual([]);
+  });
+});
+
+describe('Http1Connection through an HTTP proxy', () => {
+  const proxies: LoopbackProxy[] = [];
+  afterAll(() => Promise.all(proxies.map((p) => p.close())));
+  async function loopbackProxy(): Promise<LoopbackProxy> {
+    const proxy = await LoopbackProxy.start();
+    proxies.push(proxy);
+    return proxy;
+  }
+  const via = (proxyUrl: string, target: string): HttpProxy => {
+    const choice = proxyFor(new URL(target), proxyUrl, undefined);
+    if (!('proxy' in choice) || choice.proxy === undefined) throw new Error('no proxy');
+    return choice.proxy;
+  };
+
+  it('sends plain HTTP in absolute-form, with the proxy credentials, on one kept-alive connection', async () => {
+    const proxy = await loopbackProxy();
+    const requests: string[] = [];
+    const { port } = await connectionTo((request, socket) => {
+      requests.push(request);
+      socket.write(OK);
+    });
+    const target = `http://127.0.0.1:${port}`;
+    const connection = new Http1Connection({ host: '127.0.0.1', port, tls: false, proxy: via(`http://me:pw@127.0.0.1:${proxy.port}`, target) });
+    for (let n = 0; n < 2; n++) {
+      const result = await connection.request({ method: 'POST', path: '/v1/traces', headers: {}, body: Buffer.from('abc') });
+      expect(result.ok && result.response.body.toString()).toBe('ok');
+    }
+    expect(proxy.requests()).toEqual([
+      { method: 'POST', target: `${target}/v1/traces`, proxyAuthorization: `Basic ${Buffer.from('me:pw').toString('base64')}` },
+      { method: 'POST', target: `${target}/v1/traces`, proxyAuthorization: `Basic ${Buffer.from('me:pw').toString('base64')}` },
+    ]);
+    // The proxy passed it on in origin-form, as a direct request would be.
+    expect(requests[0]).toMatch(/^POST \/v1\/traces HTTP\/1\.1\r\n/);
+    connection.close();
+  });
+
+  it('opens a CONNECT tunnel for TLS and runs the handshake, SNI included, inside it', async () => {
+    const proxy = await loopbackProxy();
+    const { port, servernames } = await untrustedTlsServer();
+    const connection = new Http1Connection({ host: 'localhost', port, tls: true, proxy: via(proxy.url, `https://localhost:${port}`) });
+    const result = await connection.request({ method: 'POST', path: '/v1/traces', headers: {}, body: Buffer.from('abc'), timeoutMs: 2000 });
+    // This process does not trust the test CA (the sandbox tests pass it with NODE_EXTRA_CA_CERTS).
+    expect(result).toMatchObject({ ok: false, kind: 'tls' });
+    expect(proxy.requests()).toEqual([{ method: 'CONNECT', target: `localhost:${port}`, proxyAuthorization: undefined }]);
+    expect(servernames).toEqual(['localhost']);
+  });
+
+  it('reports a proxy that refuses the tunnel, or is not there, as a connection failure', async () => {
+    const proxy = await loopbackProxy();
+    proxy.refuseWith = 407;
+    const refused = new Http1Connection({ host: 'localhost', port: 443, tls: true, proxy: via(proxy.url, 'https://localhost') });
+    expect(await refused.request({ method: 'GET', path: '/', headers: {}, timeoutMs: 2000 })).toEqual({
+      ok: false,
+      kind: 'connect',
+      reason: `proxy ${proxy.url} refused the tunnel (HTTP 407)`,
+      staleSocket: false,
+    });
+    const absent = new Http1Connection({ host: 'localhost', port: 443, tls: true, proxy: via('http://127.0.0.1:9', 'https://localhost') });
+    expect(await absent.request({ method: 'GET', path: '/', headers: {}, timeoutMs: 2000 })).toEqual({
+      ok: false,
+      kind: 'connect',
+      reason: 'ECONNREFUSED (proxy http://127.0.0.1:9)',
+      staleSocket: false,
+    });
+  });
+
+  it('bounds the tunnel by the request timeout', async () => {
+    // A "proxy" that accepts the connection and never answers the CONNECT.
+    const silent = await server(() => undefined);
+    servers.push(silent.server);
+    const connection = new Http1Connection({ host: 'localhost', port: 443, tls: true, proxy: via(`http://127.0.0.1:${silent.port}`, 'https://localhost') });
+    const started = performance.now();
+    expect(await connection.request({ method: 'GET', path: '/', headers: {}, timeoutMs: 100 })).toMatchObject({ ok: false, kind: 'timeout', reason: 'no answer within 100 ms' });
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

@@ -1,4 +1,5 @@
 import { defaultOf, readSetting, type Warn } from './parse';
+import { readProxyVariables, type ProxyVariables } from './proxy';
 import {
   SAVED_HANDLER_ENV,
   SETTINGS,
@@ -30,6 +31,8 @@ export interface OtlpConfig {
   readonly timeoutMs: number;
   readonly compression: Compression;
   readonly protocol: OtlpProtocol;
+  /** The standard proxy variables, for the export only. */
+  readonly proxy: ProxyVariables;
 }
 
 /** What Lambda tells the process about the function through its environment. */
@@ -132,6 +135,7 @@ export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
       timeoutMs: read('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', read('OTEL_EXPORTER_OTLP_TIMEOUT')),
       compression: read('OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', read('OTEL_EXPORTER_OTLP_COMPRESSION')),
       protocol: read('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', read('OTEL_EXPORTER_OTLP_PROTOCOL')),
+      proxy: readProxyVariables(env),
     },
     sampler: { name: read('OTEL_TRACES_SAMPLER'), ratio: read('OTEL_TRACES_SAMPLER_ARG') },
     propagators: [...new Set(propagators.map((name) => (name === 'xray-lambda' ? 'xray' : name)))].filter(

@@ -40,13 +40,14 @@ export function postBlocking(url: string, headers: Readonly<Record<string, strin
     // A bare thread: no preload (an eval worker runs no `--import`), no instrumentation.
     worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { url, headers, body, state } });
   } catch (error) {
-    return { ok: false, reason: `could not start the export thread: ${String(error)}` };
+    return { ok: false, reason: `could not start the export thread: ${String(error)}`, retryable: false };
   }
   worker.unref();
   const waited = Atomics.wait(state, 0, PENDING, timeoutMs);
   void worker.terminate();
-  if (waited === 'timed-out') return { ok: false, reason: `no answer within ${timeoutMs} ms` };
+  // Nothing is retried or kept: the process is dying.
+  if (waited === 'timed-out') return { ok: false, reason: `no answer within ${timeoutMs} ms`, retryable: false, timedOut: true };
   const status = Atomics.load(state, 1);
   if (status >= 200 && status < 300) return { ok: true };
-  return { ok: false, reason: status < 0 ? 'connection failed' : `HTTP ${status}` };
+  return { ok: false, reason: status < 0 ? 'connection failed' : `HTTP ${status}`, retryable: false };
 }

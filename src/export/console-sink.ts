@@ -11,9 +11,9 @@ export class ConsoleSink implements SpanSink {
 
   /** The SDK's console exporter prints synchronously and reports through its callback at once. */
   sendBlocking(spans: ReadableSpan[]): SendResult {
-    let outcome: SendResult = { ok: false, reason: 'the console exporter did not report' };
+    let outcome: SendResult = { ok: false, reason: 'the console exporter did not report', retryable: false };
     this.exporter.export(spans, (result) => {
-      outcome = result.code === 0 ? { ok: true } : { ok: false, reason: String(result.error) };
+      outcome = result.code === 0 ? { ok: true } : { ok: false, reason: String(result.error), retryable: false };
     });
     return outcome;
   }

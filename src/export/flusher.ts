@@ -1,28 +1,77 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Diag } from '../diag';
+import { DroppedSpans, type DropCounts } from './dropped-spans';
+import type { Deadline, SendResult, SpanSink } from './sink';
 import type { SpanBuffer } from './span-buffer';
-import type { SendResult, SpanSink } from './sink';
+
+export interface FlusherOptions {
+  /** Most spans kept after a failed export for the next one (default 2048). */
+  readonly maxKeptSpans?: number;
+  /** Most bytes kept so, counted as serialised OTLP (default 4 MiB). */
+  readonly maxKeptBytes?: number;
+}
+
+/** What became of the spans so far; `waiting`: buffered or kept for the next export. */
+export interface ExportTotals {
+  readonly exported: number;
+  readonly waiting: number;
+  readonly dropped: DropCounts;
+}
+
+/** Spans kept from one failed export; `uncertainSends`: sends the backend may have taken without saying so. */
+interface Kept {
+  spans: ReadableSpan[];
+  bytes: number;
+  uncertainSends: number;
+}
+
+/** After a failed export, flushes skip the backend for this long, doubling up to the maximum. */
+const FIRST_PAUSE_MS = 2_000;
+const MAX_PAUSE_MS = 60_000;
+/**
+ * Spans whose send got no answer may have arrived: they are sent once more, not again, so a
+ * backend that takes spans but answers too late gets each span at most twice.
+ */
+const MAX_UNCERTAIN_SENDS = 2;
+const DEFAULT_MAX_KEPT_SPANS = 2048;
+const DEFAULT_MAX_KEPT_BYTES = 4 * 1024 * 1024;
 
 /**
- * Moves whatever the buffer holds to the sink, within a time bound. Failures are reported once
- * per distinct reason and the spans are dropped: the function must never notice the backend.
- * After a failure the next flushes back off (doubling, up to a minute), so a dead backend does
- * not cost every invocation the full bound.
+ * Moves whatever the buffer holds to the sink, within a time bound; the function must never
+ * notice the backend. Inside the bound the sink retries what may succeed (see retry.ts). What
+ * still could not be sent is kept, up to a cap, and goes with the next export; what the backend
+ * refused, or what is past the cap, is dropped and counted (see dropped-spans.ts).
+ *
+ * After a failed export the next flushes skip the backend for a while (2 s, doubling up to a
+ * minute, or longer when the backend asked with `Retry-After`): a dead backend costs one
+ * invocation the bound now and then, not every invocation. Spans wait in the buffer meanwhile,
+ * and the first flush after the pause sends them together with the kept ones.
  */
-const FIRST_BACKOFF_MS = 2_000;
-const MAX_BACKOFF_MS = 60_000;
-
 export class Flusher {
   private sink: SpanSink | undefined;
-  /** After a failed export, flushes wait until then (spans stay buffered, within its limit). */
   private pausedUntil = 0;
-  private backoffMs = FIRST_BACKOFF_MS;
+  private pauseMs = FIRST_PAUSE_MS;
+  private kept: Kept[] = [];
+  private keptSpans = 0;
+  private keptBytes = 0;
+  private exported = 0;
+  /** The export in progress, for a flush that comes meanwhile to wait for; `sending` while it is. */
+  private running: Promise<void> | undefined;
+  private sending = false;
+  private readonly dropped = new DroppedSpans();
+  private readonly maxKeptSpans: number;
+  private readonly maxKeptBytes: number;
 
   constructor(
     private readonly buffer: SpanBuffer,
     private readonly openSink: () => SpanSink,
     private readonly destination: string,
     private readonly diag: Diag,
-  ) {}
+    options: FlusherOptions = {},
+  ) {
+    this.maxKeptSpans = options.maxKeptSpans ?? DEFAULT_MAX_KEPT_SPANS;
+    this.maxKeptBytes = options.maxKeptBytes ?? DEFAULT_MAX_KEPT_BYTES;
+  }
 
   /** Loads the sink now rather than at the first export. */
   prepare(): void {
@@ -33,53 +82,190 @@ export class Flusher {
     }
   }
 
-  async flush(timeoutMs: number): Promise<void> {
-    const started = Date.now();
-    if (started < this.pausedUntil) return;
-    const { spans, dropped } = this.buffer.take();
-    if (dropped > 0) {
-      this.diag.once('buffer-full', 'warn', `span buffer full: ${dropped} spans dropped (reported once)`);
-    }
-    if (spans.length === 0) return;
+  /** Exports what is waiting, unless the backend is being skipped after a failure. Never rejects. */
+  flush(timeoutMs: number): Promise<void> {
+    return this.start({ at: performance.now() + timeoutMs, ms: timeoutMs }, false);
+  }
+
+  /**
+   * The last flush before the process ends: it tries the backend even while skipping it, and
+   * counts whatever is still waiting afterwards as dropped (`shutdown`).
+   */
+  async flushBeforeExit(budgetMs: number): Promise<void> {
+    await this.start({ at: performance.now() + budgetMs, ms: budgetMs }, true);
+    this.dropped.add('shutdown', this.buffer.take().length + this.keptSpans);
+    this.keep([]);
+  }
+
+  /**
+   * Sends what is waiting, kept spans included, without returning to the event loop, for at most
+   * `timeoutMs`: the last export of a process that is dying of an uncaught exception. Ignores the
+   * pause (there is no later export); what it cannot send is dropped and counted.
+   */
+  flushBlocking(timeoutMs: number): void {
     try {
+      this.collectBufferDrops();
+      const fresh = this.buffer.take();
+      const batches = fresh.length === 0 ? this.kept : [...this.kept, { spans: fresh, bytes: 0, uncertainSends: 0 }];
+      const spans = batches.flatMap((batch) => batch.spans);
+      this.keep([]);
+      if (spans.length === 0) return;
+      const started = performance.now();
       this.sink ??= this.openSink();
-      const result = await this.sink.send(spans, Math.max(1, timeoutMs - (Date.now() - started)));
-      this.report(result, spans.length, started);
+      this.settle(this.sink.sendBlocking(spans, timeoutMs), batches, spans.length, started);
     } catch (error) {
       this.diag.once('export:internal', 'error', `export failed inside the layer: ${String(error)}; spans dropped`);
     }
   }
 
   /**
-   * Sends what the buffer holds without returning to the event loop, for at most `timeoutMs`: the
-   * last export of a process that is dying of an uncaught exception. Ignores the back-off: there
-   * is no later export to wait for.
+   * Spans dropped since the last call, by reason; undefined when none were (cheap to ask once
+   * per invocation). For the next exported invocation span's attributes.
    */
-  flushBlocking(timeoutMs: number): void {
-    const started = Date.now();
-    const { spans } = this.buffer.take();
-    if (spans.length === 0) return;
+  takeDropped(): DropCounts | undefined {
+    this.collectBufferDrops();
+    return this.dropped.take();
+  }
+
+  /** Everything so far, for one line at shutdown. */
+  totals(): ExportTotals {
+    this.collectBufferDrops();
+    return { exported: this.exported, waiting: this.buffer.size + this.keptSpans, dropped: this.dropped.totals() };
+  }
+
+  /**
+   * One export at a time (one connection): a flush that finds one running waits for it, within
+   * its own bound. Promises are few on purpose: with the context manager's hooks each one costs.
+   */
+  private start(deadline: Deadline, final: boolean): Promise<void> {
+    if (this.running !== undefined) return this.afterRunning(this.running, deadline, final);
+    const running = this.export(deadline, final);
+    // An export with nothing to do is over already; only one still sending is waited for.
+    if (this.sending) this.running = running;
+    return running;
+  }
+
+  private async afterRunning(running: Promise<void>, deadline: Deadline, final: boolean): Promise<void> {
+    await settledWithin(running, deadline.at - performance.now());
+    if (performance.now() < deadline.at) await this.start(deadline, final);
+  }
+
+  private async export(deadline: Deadline, final: boolean): Promise<void> {
     try {
-      this.sink ??= this.openSink();
-      this.report(this.sink.sendBlocking(spans, timeoutMs), spans.length, started);
+      this.collectBufferDrops();
+      const started = performance.now();
+      if (!final && started < this.pausedUntil) return;
+      const fresh = this.buffer.take();
+      if (fresh.length === 0 && this.kept.length === 0) return;
+      const batches = fresh.length === 0 ? this.kept : [...this.kept, { spans: fresh, bytes: 0, uncertainSends: 0 }];
+      const spans = batches.length === 1 ? batches[0].spans : batches.flatMap((batch) => batch.spans);
+      this.keep([]);
+      this.sending = true;
+      let result: SendResult;
+      try {
+        this.sink ??= this.openSink();
+        result = await this.sink.send(spans, deadline);
+      } catch (error) {
+        this.dropped.add('export-failed', spans.length);
+        this.diag.once('export:internal', 'error', `export failed inside the layer: ${String(error)}; spans dropped`);
+        return;
+      }
+      this.settle(result, batches, spans.length, started);
     } catch (error) {
-      this.diag.once('export:internal', 'error', `export failed inside the layer: ${String(error)}; spans dropped`);
+      // Nothing above throws by design; a flush never rejects, whatever a later change adds.
+      this.diag.once('export:internal', 'error', `export failed inside the layer: ${String(error)}`);
+    } finally {
+      this.sending = false;
+      this.running = undefined;
     }
   }
 
-  private report(result: SendResult, count: number, started: number): void {
+  /** What a send's outcome means for the spans sent (`batches`, `count` in all) and for the next flushes. */
+  private settle(result: SendResult, batches: Kept[], count: number, started: number): void {
     if (result.ok) {
-      this.backoffMs = FIRST_BACKOFF_MS;
-      this.diag.debug(`exported ${count} spans in ${Date.now() - started} ms`);
+      this.exported += count;
+      this.pausedUntil = 0;
+      this.pauseMs = FIRST_PAUSE_MS;
+      this.diag.debug(`exported ${count} spans in ${Math.round(performance.now() - started)} ms`);
       return;
     }
-    this.pausedUntil = Date.now() + this.backoffMs;
-    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
+    const pauseMs = Math.max(this.pauseMs, Math.min(result.retryAfterMs ?? 0, MAX_PAUSE_MS));
+    this.pausedUntil = performance.now() + pauseMs;
+    this.pauseMs = Math.min(this.pauseMs * 2, MAX_PAUSE_MS);
+    const failure = `export to ${this.destination} failed (${result.reason})`;
+    const attempts = result.attempts !== undefined && result.attempts > 1 ? ` after ${result.attempts} attempts` : '';
+    const onlyOnce = 'Further failures for the same reason are not reported.';
+    const key = `export:${result.timedOut ? 'timeout' : result.reason}`;
+    if (!result.retryable) {
+      this.dropped.add('export-failed', count);
+      this.diag.once(key, 'warn', `${failure}${attempts}; ${count} spans dropped. ${onlyOnce}`);
+      return;
+    }
+    const bytesPerSpan = (result.bytes ?? 0) / count;
+    const kept: Kept[] = [];
+    for (const batch of batches) {
+      if (result.uncertain) batch.uncertainSends++;
+      if (batch.uncertainSends >= MAX_UNCERTAIN_SENDS) this.dropped.add('export-failed', batch.spans.length);
+      else kept.push({ ...batch, bytes: batch.bytes || bytesPerSpan * batch.spans.length });
+    }
+    this.keep(kept);
     this.diag.once(
-      `export:${result.reason}`,
+      key,
       'warn',
-      `export to ${this.destination} failed (${result.reason}); ${count} spans dropped. ` +
-        'Further failures for the same reason are not reported.',
+      `${failure}${attempts}; ${this.keptSpans} spans kept for the export after a ${Math.round(pauseMs / 1000)} s pause. ${onlyOnce}`,
     );
   }
+
+  /** Makes `batches` the kept spans, oldest first, and drops the oldest spans past the cap. */
+  private keep(batches: Kept[]): void {
+    this.kept = batches;
+    this.keptSpans = 0;
+    this.keptBytes = 0;
+    for (const batch of batches) {
+      this.keptSpans += batch.spans.length;
+      this.keptBytes += batch.bytes;
+    }
+    let dropped = 0;
+    while ((this.keptSpans > this.maxKeptSpans || this.keptBytes > this.maxKeptBytes) && this.kept.length > 0) {
+      const oldest = this.kept[0];
+      const perSpan = oldest.bytes / oldest.spans.length;
+      const bytesOver = this.keptBytes - this.maxKeptBytes;
+      const cut = Math.min(
+        oldest.spans.length,
+        Math.max(1, this.keptSpans - this.maxKeptSpans, perSpan > 0 ? Math.ceil(bytesOver / perSpan) : 0),
+      );
+      if (cut === oldest.spans.length) this.kept.shift();
+      else oldest.spans = oldest.spans.slice(cut);
+      oldest.bytes -= cut * perSpan;
+      this.keptSpans -= cut;
+      this.keptBytes -= cut * perSpan;
+      dropped += cut;
+    }
+    this.countBufferFull(dropped);
+  }
+
+  private collectBufferDrops(): void {
+    this.countBufferFull(this.buffer.takeDropped());
+  }
+
+  private countBufferFull(count: number): void {
+    if (count === 0) return;
+    this.dropped.add('buffer-full', count);
+    this.diag.once(
+      'buffer-full',
+      'warn',
+      `${count} spans dropped: more spans were waiting for export than the layer keeps. Further drops are counted, not reported.`,
+    );
+  }
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first. */
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([promise.then(() => undefined), timeout]).finally(() => clearTimeout(timer));
 }

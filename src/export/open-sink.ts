@@ -25,14 +25,30 @@ function openSink(name: TracesExporter, config: Config): SpanSink {
   return new OtlpHttpSink(config.otlp);
 }
 
-/** Sends to every sink at once; the send failed if one of them did, and the reason says which. */
+/**
+ * Sends to every sink at once; the send failed if one of them did, and the reason says which. It
+ * is kept for a later export only when every failure may pass later, and then goes to every sink
+ * again: a console that printed it prints it twice.
+ */
 function fanOut(sinks: readonly SpanSink[], names: readonly TracesExporter[]): SpanSink {
   const combine = (results: readonly SendResult[]): SendResult => {
-    const failures = results.flatMap((result, i) => (result.ok ? [] : [`${names[i]}: ${result.reason}`]));
-    return failures.length === 0 ? { ok: true } : { ok: false, reason: failures.join('; ') };
+    const failed = results.flatMap((result, i) => (result.ok ? [] : [{ name: names[i], ...result }]));
+    if (failed.length === 0) return { ok: true };
+    const most = (field: 'retryAfterMs' | 'attempts' | 'bytes'): number | undefined =>
+      failed.reduce<number | undefined>((max, f) => (f[field] === undefined ? max : Math.max(max ?? 0, f[field])), undefined);
+    return {
+      ok: false,
+      reason: failed.map((f) => `${f.name}: ${f.reason}`).join('; '),
+      retryable: failed.every((f) => f.retryable),
+      uncertain: failed.some((f) => f.uncertain === true),
+      timedOut: failed.some((f) => f.timedOut === true),
+      retryAfterMs: most('retryAfterMs'),
+      attempts: most('attempts'),
+      bytes: most('bytes'),
+    };
   };
   return {
-    send: async (spans, timeoutMs) => combine(await Promise.all(sinks.map((sink) => sink.send(spans, timeoutMs)))),
+    send: async (spans, deadline) => combine(await Promise.all(sinks.map((sink) => sink.send(spans, deadline)))),
     // One after the other, each within what is left of the bound: the thread is blocked anyway.
     sendBlocking(spans, timeoutMs) {
       const deadline = Date.now() + timeoutMs;

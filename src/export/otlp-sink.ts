@@ -4,8 +4,9 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { gzipSync } from 'node:zlib';
 import type { OtlpConfig } from '../config/load';
+import { proxyFor } from '../net/proxy';
 import { postBlocking } from './blocking-post';
-import type { SendResult, SpanSink } from './sink';
+import type { Deadline, SendResult, SpanSink } from './sink';
 import { HttpTransport } from './transport';
 
 const CONTENT_TYPE = { 'http/protobuf': 'application/x-protobuf', 'http/json': 'application/json' } as const;
@@ -13,30 +14,38 @@ const CONTENT_TYPE = { 'http/protobuf': 'application/x-protobuf', 'http/json': '
 /** OTLP/HTTP: serialises with the official OpenTelemetry transformer, posts with our transport. */
 export class OtlpHttpSink implements SpanSink {
   private readonly headers: Record<string, string>;
-  private readonly transport: HttpTransport;
+  /** Or why there is none: a proxy variable that cannot be used. */
+  private readonly transport: HttpTransport | string;
 
   constructor(private readonly config: OtlpConfig) {
-    this.transport = new HttpTransport(new URL(config.url));
+    const url = new URL(config.url);
+    const https = url.protocol === 'https:';
+    const { httpsProxy, httpProxy, noProxy } = config.proxy;
+    const choice = proxyFor(url, https ? httpsProxy : httpProxy, noProxy);
+    this.transport = 'invalid' in choice ? `${https ? 'https_proxy' : 'http_proxy'}: ${choice.invalid}` : new HttpTransport(url, choice.proxy);
     this.headers = { ...config.headers, 'Content-Type': CONTENT_TYPE[config.protocol] };
     if (config.compression === 'gzip') this.headers['Content-Encoding'] = 'gzip';
   }
 
-  send(spans: ReadableSpan[], timeoutMs: number): Promise<SendResult> {
+  send(spans: ReadableSpan[], deadline: Deadline): Promise<SendResult> {
+    const transport = this.transport;
+    if (typeof transport === 'string') return Promise.resolve({ ok: false, reason: transport, retryable: false });
     const body = this.serialize(spans);
-    if (typeof body === 'string') return Promise.resolve({ ok: false, reason: body });
-    const request = { headers: this.headers, body, timeoutMs: Math.min(timeoutMs, this.config.timeoutMs) };
+    if (typeof body === 'string') return Promise.resolve({ ok: false, reason: body, retryable: false });
+    const request = { headers: this.headers, ...body, deadline, attemptTimeoutMs: this.config.timeoutMs };
     // Our own export must never become a span of the function's trace, whatever else is hooked.
-    return context.with(suppressTracing(context.active()), () => this.transport.post(request));
+    return context.with(suppressTracing(context.active()), () => transport.post(request));
   }
 
+  /** One attempt, straight to the endpoint (no proxy): the process is dying, nothing is kept. */
   sendBlocking(spans: ReadableSpan[], timeoutMs: number): SendResult {
     const body = this.serialize(spans);
-    if (typeof body === 'string') return { ok: false, reason: body };
-    return postBlocking(this.config.url, this.headers, body, Math.min(timeoutMs, this.config.timeoutMs));
+    if (typeof body === 'string') return { ok: false, reason: body, retryable: false };
+    return postBlocking(this.config.url, this.headers, body.body, Math.min(timeoutMs, this.config.timeoutMs));
   }
 
-  /** The request body, or why there is none. */
-  private serialize(spans: ReadableSpan[]): Uint8Array | string {
+  /** The request body and its size before compression, or why there is none. */
+  private serialize(spans: ReadableSpan[]): { body: Uint8Array; serialisedBytes: number } | string {
     let body: Uint8Array | undefined;
     try {
       const serializer = this.config.protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer;
@@ -45,6 +54,6 @@ export class OtlpHttpSink implements SpanSink {
       return `could not serialise spans: ${String(error)}`;
     }
     if (body === undefined) return 'could not serialise spans';
-    return this.config.compression === 'gzip' ? gzipSync(body) : body;
+    return { body: this.config.compression === 'gzip' ? gzipSync(body) : body, serialisedBytes: body.byteLength };
   }
 }

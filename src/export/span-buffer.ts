@@ -26,12 +26,18 @@ export class SpanBuffer implements SpanProcessor {
     return this.spans.length;
   }
 
-  /** Removes and returns everything buffered, with the count dropped since the last take. */
-  take(): { spans: ReadableSpan[]; dropped: number } {
-    const taken = { spans: this.spans, dropped: this.dropped };
+  /** Removes and returns everything buffered. */
+  take(): ReadableSpan[] {
+    const spans = this.spans;
     this.spans = [];
+    return spans;
+  }
+
+  /** How many spans ended while the buffer was full, since the last call. */
+  takeDropped(): number {
+    const dropped = this.dropped;
     this.dropped = 0;
-    return taken;
+    return dropped;
   }
 
   forceFlush(): Promise<void> {

@@ -141,8 +141,10 @@ export class Http1Connection {
       };
       this.inFlight = { socket, parser, reused: this.served > 0, finish };
       if (timeoutMs !== undefined) {
-        const reason = `no answer within ${request.timeoutMs} ms`;
-        timer = setTimeout(() => finish({ ok: false, kind: 'timeout', reason, staleSocket: false, status: parser.status }), timeoutMs);
+        timer = setTimeout(() => {
+          const reason = `no answer within ${request.timeoutMs} ms`;
+          finish({ ok: false, kind: 'timeout', reason, staleSocket: false, status: parser.status });
+        }, timeoutMs);
         timer.unref();
       }
       if (request.holdsEventLoop === false) socket.unref();
@@ -282,13 +284,24 @@ function bracketed(host: string): string {
   return isIP(host) === 6 ? `[${host}]` : host;
 }
 
-/** The error's code; for a failed handshake also OpenSSL's words, which name the fix. */
+/** Certificate errors that a CA unknown to Node causes (OpenSSL's verify codes). */
+const UNKNOWN_ISSUER = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
+
+/** The error's code; for a failed handshake also OpenSSL's words, and the fix when it is ours to name. */
 function describe(error: NodeJS.ErrnoException, kind: HttpFailureKind, proxy: HttpProxy | undefined): string {
   const code = error.code ?? error.message;
   if (kind === 'tls') {
-    // "...:SSL routines:ssl3_get_record:wrong version number:../deps/...": keep the words.
-    const words = /routines:[^:]*:([^:]+)/.exec(error.message)?.[1] ?? error.message;
-    return `TLS handshake failed: ${code}: ${words}`;
+    // "...:SSL routines:ssl3_get_record:wrong version number:../deps/...": keep the words. Node 24
+    // adds a hint about --use-system-ca, which Lambda has no use for.
+    const words = (/routines:[^:]*:([^:]+)/.exec(error.message)?.[1] ?? error.message).replace(/; if the root CA is installed locally.*$/, '');
+    const hint = UNKNOWN_ISSUER.has(code) ? '; a private CA is trusted through NODE_EXTRA_CA_CERTS' : '';
+    return `TLS handshake failed: ${code}: ${words}${hint}`;
   }
   return kind === 'connect' && proxy !== undefined ? `${code} (proxy ${proxy.display})` : code;
 }

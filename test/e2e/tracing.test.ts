@@ -202,7 +202,9 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
       for (let n = 0; n < 5; n++) {
         const result = await sandbox.invoke({ n });
         expect(comparable(result)).toMatchObject({ kind: 'success', payload: { echo: { n } } });
-        expect((result.timing.frozenAt ?? Infinity) - result.timing.invokeStart).toBeLessThan(500);
+        // The first export retries the connection within the 500 ms bound; the next ones skip
+        // the backend for 2 s.
+        expect((result.timing.frozenAt ?? Infinity) - result.timing.invokeStart).toBeLessThan(n === 0 ? 500 + 300 : 150);
       }
       const lines = sandbox.logs().split('\n').filter((line) => line.includes('[lambda-otel-preload]'));
       expect(lines).toEqual([expect.stringContaining('export to http://127.0.0.1:9/v1/traces failed (ECONNREFUSED)')]);

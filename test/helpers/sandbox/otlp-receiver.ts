@@ -1,4 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { nowMs } from './clock';
 import { decodeTraceRequest, type ReceivedSpan } from './otlp-decode';
@@ -6,14 +8,34 @@ import { closeServer, listenOnLoopback } from './loopback';
 
 export type { ReceivedSpan } from './otlp-decode';
 
-/** How the receiver answers; settable at any time with setBehaviour(). */
-export interface ReceiverBehaviour {
+/** How the receiver answers one request. */
+export interface ReceiverAnswer {
   /** Answer only after this many ms. */
   readonly delayMs?: number;
   /** HTTP status to answer (default 200). Spans are recorded only when it is 2xx. */
   readonly status?: number;
+  /** `Retry-After` header value to answer with. */
+  readonly retryAfter?: string;
+  /** Answer with an OTLP status (JSON) carrying this message, as a backend explains a refusal. */
+  readonly message?: string;
   /** Never answer (the request stays open until close()). Spans are not recorded. */
   readonly hang?: boolean;
+  /** Send the head and part of the body, then close the connection (spans recorded when the status is 2xx). */
+  readonly cutShort?: boolean;
+  /** Close the connection without a byte of answer (spans not recorded, as by a backend that crashed). */
+  readonly reset?: boolean;
+}
+
+/** How the receiver answers; settable at any time with setBehaviour(). */
+export interface ReceiverBehaviour extends ReceiverAnswer {
+  /** Per request, counted from 0 at setBehaviour() (or start): overrides the fields above. */
+  readonly answers?: (index: number) => ReceiverAnswer;
+}
+
+/** A certificate and its key, PEM; the receiver then speaks https. */
+export interface ReceiverTls {
+  readonly key: string;
+  readonly cert: string;
 }
 
 export interface ReceivedRequest {
@@ -31,6 +53,8 @@ export interface ReceivedRequest {
   readonly accepted: boolean;
   /** A body that could not be decoded. */
   readonly error?: string;
+  /** Over https: the SNI name the client sent (false: none), and whether it resumed an earlier TLS session. */
+  readonly tls?: { readonly servername: string | false; readonly sessionReused: boolean };
 }
 
 /**
@@ -39,6 +63,8 @@ export interface ReceivedRequest {
  */
 export class OtlpReceiver {
   private behaviour: ReceiverBehaviour = {};
+  /** Requests since the behaviour was set: the index `answers` gets. */
+  private answered = 0;
   private received: ReceivedSpan[] = [];
   private log: ReceivedRequest[] = [];
   private readonly listeners = new Set<() => void>();
@@ -47,19 +73,22 @@ export class OtlpReceiver {
   private constructor(
     private readonly server: Server,
     readonly port: number,
+    private readonly secure: boolean,
   ) {}
 
-  static async start(behaviour: ReceiverBehaviour = {}): Promise<OtlpReceiver> {
-    const server = createServer();
-    const receiver = new OtlpReceiver(server, await listenOnLoopback(server));
+  /** With `tls`, an https receiver whose URL names `localhost` (the certificate must be for it). */
+  static async start(behaviour: ReceiverBehaviour = {}, tls?: ReceiverTls): Promise<OtlpReceiver> {
+    // An https.Server is an http.Server on TLS sockets.
+    const server = tls === undefined ? createServer() : (createTlsServer({ key: tls.key, cert: tls.cert }) as unknown as Server);
+    const receiver = new OtlpReceiver(server, await listenOnLoopback(server), tls !== undefined);
     receiver.behaviour = behaviour;
     server.on('request', (req, res) => receiver.handle(req, res));
     return receiver;
   }
 
-  /** Base URL, e.g. http://127.0.0.1:1234 (for OTEL_EXPORTER_OTLP_ENDPOINT). */
+  /** Base URL, e.g. http://127.0.0.1:1234 or https://localhost:1234 (for OTEL_EXPORTER_OTLP_ENDPOINT). */
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.secure ? `https://localhost:${this.port}` : `http://127.0.0.1:${this.port}`;
   }
 
   /** Full traces URL (for OTEL_EXPORTER_OTLP_TRACES_ENDPOINT). */
@@ -69,6 +98,7 @@ export class OtlpReceiver {
 
   setBehaviour(behaviour: ReceiverBehaviour): void {
     this.behaviour = behaviour;
+    this.answered = 0;
   }
 
   spans(): ReceivedSpan[] {
@@ -136,13 +166,14 @@ export class OtlpReceiver {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const receivedAt = nowMs();
-      const behaviour = this.behaviour;
+      const { answers, ...base } = this.behaviour;
+      const behaviour: ReceiverAnswer = { ...base, ...answers?.(this.answered++) };
       const body = Buffer.concat(chunks);
       const contentType = (headerString(req.headers['content-type']) ?? '').split(';')[0].trim().toLowerCase();
       const contentEncoding = (headerString(req.headers['content-encoding']) ?? '').trim().toLowerCase();
       const path = (req.url ?? '').split('?')[0];
       const status = behaviour.status ?? 200;
-      const accepted = !behaviour.hang && status >= 200 && status < 300;
+      const accepted = !behaviour.hang && !behaviour.reset && status >= 200 && status < 300;
       let spans: ReceivedSpan[] = [];
       let error: string | undefined;
       if (req.method !== 'POST') {
@@ -154,6 +185,7 @@ export class OtlpReceiver {
           error = e instanceof Error ? e.message : String(e);
         }
       }
+      const socket = req.socket as Partial<TLSSocket>;
       this.log.push({
         path,
         receivedAt,
@@ -165,6 +197,7 @@ export class OtlpReceiver {
         spanCount: spans.length,
         accepted: accepted && error === undefined,
         error,
+        tls: this.secure ? { servername: socket.servername ?? false, sessionReused: socket.isSessionReused?.() ?? false } : undefined,
       });
       if (accepted && error === undefined) this.received.push(...spans);
       for (const listener of [...this.listeners]) listener();
@@ -175,7 +208,11 @@ export class OtlpReceiver {
         res.on('close', () => this.hanging.delete(res));
         return;
       }
-      const reply = (): void => answer(res, status, contentType, undefined);
+      const reply = (): void => {
+        if (behaviour.reset) req.socket.destroy();
+        else if (behaviour.cutShort) cutShort(res, status);
+        else answer(res, status, contentType, behaviour.message, behaviour.retryAfter);
+      };
       if (behaviour.delayMs !== undefined && behaviour.delayMs > 0) setTimeout(reply, behaviour.delayMs);
       else reply();
     });
@@ -193,7 +230,12 @@ function decompress(body: Buffer, encoding: string): Buffer {
   throw new Error(`unsupported Content-Encoding ${encoding}`);
 }
 
-function answer(res: ServerResponse, status: number, contentType: string, error: string | undefined): void {
+/** The head and 2 of the 10 body bytes it announces, then the connection closes. */
+function cutShort(res: ServerResponse, status: number): void {
+  res.socket?.end(`HTTP/1.1 ${status} OK\r\nContent-Type: application/x-protobuf\r\nContent-Length: 10\r\n\r\n\0\0`);
+}
+
+function answer(res: ServerResponse, status: number, contentType: string, error: string | undefined, retryAfter?: string): void {
   if (res.destroyed || res.headersSent) return;
   // An empty ExportTraceServiceResponse: zero bytes in protobuf, {} in JSON.
   const json = contentType === 'application/json';
@@ -201,6 +243,7 @@ function answer(res: ServerResponse, status: number, contentType: string, error:
   res.writeHead(status, {
     'Content-Type': error !== undefined || json ? 'application/json' : 'application/x-protobuf',
     'Content-Length': String(Buffer.byteLength(body)),
+    ...(retryAfter === undefined ? {} : { 'Retry-After': retryAfter }),
   });
   res.end(body);
 }

@@ -74,7 +74,7 @@ export class HttpTransport {
       const { reason, retryable, uncertain, timedOut, retryAfterMs } = attempt;
       const failure = { ok: false as const, reason, retryable, uncertain, timedOut, retryAfterMs, attempts, bytes: request.serialisedBytes };
       if (!retryable) return failure;
-      const wait = retryAfterMs ?? retryDelayMs(attempts);
+      const wait = Math.round(retryAfterMs ?? retryDelayMs(attempts));
       if (deadline.at - performance.now() - wait < MIN_ATTEMPT_MS) return failure;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }

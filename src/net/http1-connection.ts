@@ -119,7 +119,7 @@ export class Http1Connection {
     this.opening = false;
     if (failure !== undefined) return failure;
     const { timeoutMs } = request;
-    return this.send(request, timeoutMs === undefined ? undefined : Math.max(1, timeoutMs - (performance.now() - started)));
+    return this.send(request, timeoutMs === undefined ? undefined : Math.max(1, Math.floor(timeoutMs - (performance.now() - started))));
   }
 
   private send(request: HttpRequest, timeoutMs: number | undefined): Promise<HttpResult> {

@@ -66,10 +66,10 @@ export class HttpTransport {
       if (attempt.delivered) return DELIVERED;
       // A keep-alive socket can die while the environment is frozen (the backend closes idle
       // connections); the first write after the thaw then fails. Once, at once, on a fresh one.
-      if (attempt.stale && !stale) {
+      if (attempt.stale && !stale && deadline.at - performance.now() > MIN_ATTEMPT_MS) {
         stale = true;
         attempts--;
-        if (deadline.at - performance.now() > MIN_ATTEMPT_MS) continue;
+        continue;
       }
       const { reason, retryable, uncertain, timedOut, retryAfterMs } = attempt;
       const failure = { ok: false as const, reason, retryable, uncertain, timedOut, retryAfterMs, attempts, bytes: request.serialisedBytes };

@@ -10,6 +10,7 @@ import { createDiag, describeError } from './diag';
 import { functionHandler, redirectHandler } from './handler/redirect';
 import { parseHandler } from './handler/resolve';
 import { chooseExportPolicy } from './export/choose';
+import { DroppedSpans } from './export/dropped-spans';
 import { Flusher } from './export/flusher';
 import { destinationOf, sinkOpener } from './export/open-sink';
 import { SpanBuffer } from './export/span-buffer';
@@ -17,9 +18,6 @@ import { ignoredHosts } from './instrumentations/ignore';
 import { loadOnFirstUse } from './instrumentations/on-first-use';
 import { Invocations } from './invocation/invocations';
 import { setupTracing } from './tracer/setup';
-
-/** Ended spans kept for the next export; past this many (a backend that is down), new ones are dropped. */
-const MAX_BUFFERED_SPANS = 2048;
 
 async function start(): Promise<void> {
   const warnings: string[] = [];
@@ -44,13 +42,15 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     diag.debug(`handler ${JSON.stringify(handler)} left to the runtime`);
     return;
   }
-  const buffer = new SpanBuffer(MAX_BUFFERED_SPANS);
-  const flusher = new Flusher(buffer, sinkOpener(config), destinationOf(config), diag);
+  // Every span made and not exported is counted here, by reason, wherever it was dropped.
+  const dropped = new DroppedSpans();
+  const buffer = new SpanBuffer(config.maxQueueSize);
+  const flusher = new Flusher(buffer, sinkOpener(config), destinationOf(config), diag, { dropped, maxKeptSpans: config.maxQueueSize });
   // Started before the tracer is set up: the extension's registration is a round trip to the
   // Runtime API, which overlaps that work. Once registered, the policy polls Lambda whatever
   // happens next, so a failure below cannot leave Lambda waiting for this extension.
   const policy = chooseExportPolicy(config, flusher, diag);
-  const tracing = setupTracing(config, diag, buffer);
+  const tracing = setupTracing(config, diag, buffer, dropped);
   const invocations = new Invocations({
     tracer: tracing.tracer,
     propagator: tracing.propagator,
@@ -61,6 +61,7 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     functionVersion: config.lambda.functionVersion,
     initializationType: config.lambda.initializationType,
     policy: await policy,
+    takeDropped: () => flusher.takeDropped(),
     flushTimeoutMs: config.flushTimeoutMs,
     timeoutMarginMs: config.timeoutMarginMs,
     diag,

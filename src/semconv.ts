@@ -66,10 +66,11 @@ export const ATTR_LAMBDA_CRASHED = 'aws.lambda.crashed';
 export const ATTR_LAMBDA_CUT_SHORT = 'aws.lambda.cut_short';
 
 /**
- * The layer's own pipeline: spans it made and did not export, by reason, under `lambda_otel.`
- * (facts about the invocation itself stay under `aws.lambda.`).
+ * The layer's own pipeline: spans it made and did not export, by reason (`over_budget`,
+ * `buffer_full`, `export_failed`, `shutdown`), under `lambda_otel.` (facts about the invocation
+ * itself stay under `aws.lambda.`).
  */
-export const ATTR_SPANS_DROPPED_OVER_BUDGET = 'lambda_otel.spans_dropped.over_budget';
+export const ATTR_PREFIX_SPANS_DROPPED = 'lambda_otel.spans_dropped.';
 
 // HTTP server spans (stable).
 export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';

@@ -69,6 +69,7 @@ export interface Config {
   /** Undefined: adapted to each function's timeout (src/runtime/timing.ts). */
   readonly timeoutMarginMs: ValueOf<'LAMBDA_OTEL_TIMEOUT_MARGIN_MS'>;
   readonly maxSpansPerInvocation: number;
+  readonly maxQueueSize: number;
   readonly exportMode: ExportMode;
   readonly instrumentations: readonly InstrumentationName[];
   readonly batchIntervalMs: number;
@@ -147,6 +148,7 @@ export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
     flushTimeoutMs: read('LAMBDA_OTEL_FLUSH_TIMEOUT_MS'),
     timeoutMarginMs: read('LAMBDA_OTEL_TIMEOUT_MARGIN_MS'),
     maxSpansPerInvocation: read('LAMBDA_OTEL_MAX_SPANS_PER_INVOCATION'),
+    maxQueueSize: read('OTEL_BSP_MAX_QUEUE_SIZE'),
     exportMode: read('LAMBDA_OTEL_EXPORT_MODE'),
     instrumentations: enabled.filter((name) => !disabled.includes(name)),
     batchIntervalMs: read('OTEL_BSP_SCHEDULE_DELAY'),

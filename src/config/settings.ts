@@ -156,6 +156,11 @@ export const SETTINGS = {
     default: 5000,
     doc: 'In `batch` export mode: milliseconds between two exports.',
   },
+  OTEL_BSP_MAX_QUEUE_SIZE: {
+    kind: 'count',
+    default: 2048,
+    doc: 'Most spans waiting for export (ended, or kept after a failed export); past it, new ones are dropped and counted (`lambda_otel.spans_dropped.buffer_full`).',
+  },
   LAMBDA_OTEL_XRAY_CONTEXT: {
     kind: 'oneOf',
     choices: ['parent', 'link', 'off'],

@@ -22,7 +22,7 @@ export async function chooseExportPolicy(config: Config, flusher: Flusher, diag:
     // and shared by every worker thread: load the exporter now, not in that window.
     if (lambda.maxConcurrency !== undefined) flusher.prepare();
     const policy = batchPolicy(flusher, config.batchIntervalMs, flushTimeoutMs);
-    flushOnSigterm(policy, diag);
+    flushOnSigterm(policy, diag, () => flusher.totals());
     return policy;
   }
   if (wanted === 'sync') {
@@ -43,6 +43,6 @@ export async function chooseExportPolicy(config: Config, flusher: Flusher, diag:
   diag.debug(`export mode: after-response (registered as an internal extension in ${Date.now() - started} ms)`);
   const policy = afterResponsePolicy(flusher, flushTimeoutMs);
   runInvokeLoop(client, registration.id, policy.onInvoke, diag);
-  flushOnSigterm(policy, diag);
+  flushOnSigterm(policy, diag, () => flusher.totals());
   return policy;
 }

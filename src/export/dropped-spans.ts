@@ -1,16 +1,17 @@
 /**
  * Why a span that was made never reached the backend:
+ * - `over-budget`: past its invocation's span budget (LAMBDA_OTEL_MAX_SPANS_PER_INVOCATION);
  * - `buffer-full`: more spans were waiting for export than the layer keeps (a backend down for
  *   long, or more spans between two exports than the buffer holds);
  * - `export-failed`: the backend refused them (a 4xx other than 408 and 429, an untrusted
  *   certificate), or a send whose outcome was unknown (no answer in time) failed again;
  * - `shutdown`: still waiting when the shutdown flush ended.
  */
-export const DROP_REASONS = ['buffer-full', 'export-failed', 'shutdown'] as const;
+export const DROP_REASONS = ['over-budget', 'buffer-full', 'export-failed', 'shutdown'] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 export type DropCounts = Readonly<Record<DropReason, number>>;
 
-const none = (): Record<DropReason, number> => ({ 'buffer-full': 0, 'export-failed': 0, shutdown: 0 });
+const none = (): Record<DropReason, number> => ({ 'over-budget': 0, 'buffer-full': 0, 'export-failed': 0, shutdown: 0 });
 
 /** Counts spans dropped, by reason: since the last `take()`, and in all. */
 export class DroppedSpans {

@@ -5,6 +5,8 @@ import type { Deadline, SendResult, SpanSink } from './sink';
 import type { SpanBuffer } from './span-buffer';
 
 export interface FlusherOptions {
+  /** Where drops are counted; shared with what drops spans before they reach the buffer. */
+  readonly dropped?: DroppedSpans;
   /** Most spans kept after a failed export for the next one (default 2048). */
   readonly maxKeptSpans?: number;
   /** Most bytes kept so, counted as serialised OTLP (default 4 MiB). */
@@ -58,7 +60,7 @@ export class Flusher {
   /** The export in progress, for a flush that comes meanwhile to wait for; `sending` while it is. */
   private running: Promise<void> | undefined;
   private sending = false;
-  private readonly dropped = new DroppedSpans();
+  private readonly dropped: DroppedSpans;
   private readonly maxKeptSpans: number;
   private readonly maxKeptBytes: number;
 
@@ -69,6 +71,7 @@ export class Flusher {
     private readonly diag: Diag,
     options: FlusherOptions = {},
   ) {
+    this.dropped = options.dropped ?? new DroppedSpans();
     this.maxKeptSpans = options.maxKeptSpans ?? DEFAULT_MAX_KEPT_SPANS;
     this.maxKeptBytes = options.maxKeptBytes ?? DEFAULT_MAX_KEPT_BYTES;
   }

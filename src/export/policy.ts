@@ -43,7 +43,7 @@ export function commonFlushes(flusher: Flusher): Pick<ExportPolicy, 'flushNow' |
     flushBlocking: (boundMs) => {
       if (boundMs > 0) flusher.flushBlocking(boundMs);
     },
-    shutdown: (budgetMs) => flusher.flush(budgetMs),
+    shutdown: (budgetMs) => flusher.flushBeforeExit(budgetMs),
   };
 }
 

@@ -1,6 +1,8 @@
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 import type { Diag } from '../diag';
 import { SHUTDOWN_FLUSH_BUDGET_MS } from '../runtime/timing';
+import { DROP_REASONS } from './dropped-spans';
+import type { ExportTotals } from './flusher';
 import type { ExportPolicy } from './policy';
 
 /**
@@ -18,7 +20,7 @@ import type { ExportPolicy } from './policy';
  */
 const SHUTDOWN_CHANNEL = 'lambda-otel-preload:shutdown';
 
-export function flushOnSigterm(policy: ExportPolicy, diag: Diag): void {
+export function flushOnSigterm(policy: ExportPolicy, diag: Diag, totals: () => ExportTotals): void {
   const channel = new BroadcastChannel(SHUTDOWN_CHANNEL);
   // Neither a pending message nor the channel may keep a thread alive.
   channel.unref();
@@ -26,7 +28,7 @@ export function flushOnSigterm(policy: ExportPolicy, diag: Diag): void {
     const started = Date.now();
     setTimeout(() => {
       policy.shutdown(SHUTDOWN_FLUSH_BUDGET_MS).then(
-        () => diag.debug(`shutdown flush took ${Date.now() - started} ms`),
+        () => reportTotals(diag, totals(), Date.now() - started),
         () => undefined,
       );
     }, 0);
@@ -39,4 +41,15 @@ export function flushOnSigterm(policy: ExportPolicy, diag: Diag): void {
   } else {
     channel.onmessage = flush;
   }
+}
+
+/**
+ * The environment's account, once, at its end: what was exported and, by reason, what was not
+ * (a warning when anything was lost, a debug line otherwise).
+ */
+export function reportTotals(diag: Diag, { exported, dropped }: ExportTotals, flushMs: number): void {
+  const lost = DROP_REASONS.filter((reason) => dropped[reason] > 0).map((reason) => `${dropped[reason]} ${reason}`);
+  const summary = `shutdown flush took ${flushMs} ms; this environment exported ${exported} spans`;
+  if (lost.length === 0) diag.debug(`${summary} and dropped none`);
+  else diag.warn(`${summary} and dropped ${lost.join(', ')}`);
 }

@@ -1,10 +1,12 @@
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import type { DropCounts } from '../export/dropped-spans';
 import {
   ATTR_ERROR_TYPE,
   ATTR_LAMBDA_CRASHED,
   ATTR_LAMBDA_CUT_SHORT,
   ATTR_LAMBDA_TIMEOUT_MS,
   ATTR_LAMBDA_TIMEOUT_REMAINING_MS,
+  ATTR_PREFIX_SPANS_DROPPED,
   ERROR_TYPE_VALUE_TIMEOUT,
 } from '../semconv';
 import { responseAttributes } from '../triggers/response';
@@ -57,6 +59,14 @@ export function recordEnding(span: Span, trigger: Trigger, ending: Ending): void
         span.setStatus({ code: SpanStatusCode.ERROR, message: 'the process crashed while this invocation ran' });
       }
       return;
+  }
+}
+
+/** `lambda_otel.spans_dropped.<reason>` for each reason with drops. */
+export function recordDropped(span: Span, counts: DropCounts | undefined): void {
+  if (counts === undefined) return;
+  for (const [reason, count] of Object.entries(counts)) {
+    if (count > 0) span.setAttribute(ATTR_PREFIX_SPANS_DROPPED + reason.replace('-', '_'), count);
   }
 }
 

@@ -1,9 +1,9 @@
 import { createContextKey, type Context, type Span } from '@opentelemetry/api';
 import type { ExportPolicy } from '../export/policy';
 import { afterAnswerPosted, type AnswerPath } from '../runtime/timing';
-import { ATTR_SPANS_DROPPED_OVER_BUDGET } from '../semconv';
+import type { DropCounts } from '../export/dropped-spans';
 import type { Trigger } from '../triggers/types';
-import { cutShort, recordEnding, type Ending } from './endings';
+import { cutShort, recordDropped, recordEnding, type Ending } from './endings';
 
 const INVOCATION_KEY = createContextKey('lambda-otel-preload invocation');
 
@@ -25,6 +25,11 @@ export interface InvocationOwner {
   readonly policy: ExportPolicy;
   /** Called once, when the invocation has ended, whichever way. */
   ended(invocation: Invocation): void;
+  /**
+   * Spans dropped since the last call, by reason: each drop is reported once, on the first
+   * invocation span that ends after it (its own, for spans over its budget).
+   */
+  takeDropped(): DropCounts | undefined;
 }
 
 /**
@@ -35,9 +40,8 @@ export interface InvocationOwner {
 export class Invocation {
   readonly context: Context;
   private readonly open = new Set<Span>();
-  /** Spans of this invocation that ended and went to export; `dropped`: those past the budget. */
+  /** Spans of this invocation that ended within its budget and went on to export. */
   private kept = 0;
-  private dropped = 0;
   private ending: Ending | undefined;
   /** Set while the first answer waits for the export policy. */
   private answering: Promise<void> | undefined;
@@ -65,12 +69,9 @@ export class Invocation {
   /** A span of this invocation ended: true when it is within the budget and may be exported. */
   release(span: Span, maxSpans: number): boolean {
     this.open.delete(span);
-    if (this.kept < maxSpans) {
-      this.kept++;
-      return true;
-    }
-    this.dropped++;
-    return false;
+    if (this.kept >= maxSpans) return false;
+    this.kept++;
+    return true;
   }
 
   /**
@@ -123,7 +124,7 @@ export class Invocation {
     clearTimeout(this.deadlineTimer);
     this.open.clear();
     recordEnding(this.span, this.trigger, ending);
-    if (this.dropped > 0) this.span.setAttribute(ATTR_SPANS_DROPPED_OVER_BUDGET, this.dropped);
+    recordDropped(this.span, this.owner.takeDropped());
     this.span.end();
     this.owner.ended(this);
     return true;

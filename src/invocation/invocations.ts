@@ -1,6 +1,7 @@
 import { context as otelContext, trace, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
 import type { XrayContext } from '../config/load';
 import { describeError, type Diag } from '../diag';
+import type { DropCounts } from '../export/dropped-spans';
 import type { ExportPolicy } from '../export/policy';
 import { parentContext } from '../propagation/extract';
 import {
@@ -34,6 +35,8 @@ export interface InvocationsOptions {
   readonly traceHeaderFromEnv: () => string | undefined;
   /** Decides when the finished spans leave: before the answer, after it, or on a timer. */
   readonly policy: ExportPolicy;
+  /** Spans dropped since the last call, by reason (the export's count, which includes every other). */
+  readonly takeDropped: () => DropCounts | undefined;
   /** Upper bound of one export, LAMBDA_OTEL_FLUSH_TIMEOUT_MS. */
   readonly flushTimeoutMs: number;
   /** How long before the deadline a running invocation is ended as timed out; undefined: adapted to the timeout. */
@@ -53,7 +56,11 @@ export class Invocations {
 
   constructor(private readonly options: InvocationsOptions) {
     this.takeColdStart = coldStartTracker(options.initializationType);
-    this.owner = { policy: options.policy, ended: (invocation) => void this.inFlight.delete(invocation) };
+    this.owner = {
+      policy: options.policy,
+      ended: (invocation) => void this.inFlight.delete(invocation),
+      takeDropped: options.takeDropped,
+    };
   }
 
   start(event: unknown, lambdaContext: unknown): Invocation {

@@ -1,5 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { DroppedSpans } from '../export/dropped-spans';
 import { invocationOf, type Invocation } from './invocation';
 
 /**
@@ -7,8 +8,7 @@ import { invocationOf, type Invocation } from './invocation';
  * and the span buffer (`next`):
  * - the ones still open, so that a timeout or a crash can end them, marked as cut short, and
  *   export them with their invocation instead of letting them die with the process;
- * - its span budget: past `maxSpans`, ended spans are counted on the invocation and dropped
- *   instead of buffered, so a handler that makes 100 000 calls cannot grow memory without bound.
+ * - its span budget: past `maxSpans`, ended spans are dropped, and counted, instead of buffered, so a handler that makes 100 000 calls cannot grow memory without bound.
  *   The spans are still created and sampled as usual, so the trace context sent downstream does
  *   not change when the budget runs out.
  * Per span: one context lookup at start, one map update at each end.
@@ -19,6 +19,7 @@ export class InvocationSpanProcessor implements SpanProcessor {
   constructor(
     private readonly next: SpanProcessor,
     private readonly maxSpans: number,
+    private readonly dropped: DroppedSpans,
   ) {}
 
   onStart(span: Span, parentContext: Context): void {
@@ -34,7 +35,10 @@ export class InvocationSpanProcessor implements SpanProcessor {
     const invocation = this.owners.get(span);
     if (invocation !== undefined) {
       this.owners.delete(span);
-      if (!invocation.release(span as Span, this.maxSpans)) return;
+      if (!invocation.release(span as Span, this.maxSpans)) {
+        this.dropped.add('over-budget', 1);
+        return;
+      }
     }
     this.next.onEnd(span);
   }

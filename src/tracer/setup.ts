@@ -3,6 +3,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Config } from '../config/load';
 import type { Diag } from '../diag';
+import type { DroppedSpans } from '../export/dropped-spans';
 import type { SpanBuffer } from '../export/span-buffer';
 import { InvocationSpanProcessor } from '../invocation/span-processor';
 import { AwsRequestIdAlias } from './aws-request-id';
@@ -23,12 +24,12 @@ export interface Tracing {
  * Builds the provider from Config and registers it globally, with the context manager and
  * propagator. Ended spans go to `buffer`, which the export policy drains.
  */
-export function setupTracing(config: Config, diag: Diag, buffer: SpanBuffer): Tracing {
+export function setupTracing(config: Config, diag: Diag, buffer: SpanBuffer, dropped: DroppedSpans): Tracing {
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes(resourceAttributes(config)),
     sampler: createSampler(config.sampler),
     // Ended spans reach the buffer through their invocation: its open spans and its budget.
-    spanProcessors: [new AwsRequestIdAlias(), new InvocationSpanProcessor(buffer, config.maxSpansPerInvocation)],
+    spanProcessors: [new AwsRequestIdAlias(), new InvocationSpanProcessor(buffer, config.maxSpansPerInvocation, dropped)],
   });
   // Routed only now: the SDK's constructor re-reads OTEL_TRACES_SAMPLER* from the environment and
   // would report a malformed value a second time, after config/ already did.

@@ -4,10 +4,10 @@
  * environment is frozen no later than the flush bound after the answer, what can be delivered
  * arrives once, and a fault the layer cannot get past prints one line.
  */
-import { comparable, ECHO_FUNCTION, withLayer } from '../helpers/layer';
+import { comparable, ECHO_FUNCTION, LAYER_WRAPPER, withLayer } from '../helpers/layer';
 import { LoopbackProxy } from '../helpers/sandbox/http-proxy';
 import { OtlpReceiver, type ReceiverBehaviour, type ReceiverTls } from '../helpers/sandbox/otlp-receiver';
-import { runtimes, type InvokeResult, type RuntimeName, type Sandbox } from '../helpers/sandbox/sandbox';
+import { runtimes, Sandbox, type InvokeResult, type RuntimeName } from '../helpers/sandbox/sandbox';
 import { makeTaskRoot } from '../helpers/sandbox/task-root';
 import { testCertificates } from '../helpers/tls-certs';
 
@@ -114,6 +114,30 @@ describe.each(runtimes.map((r) => r.name))('%s, OTLP backend faults', (runtime) 
     // but a busy machine can take half of that to load the serialiser at the first export.
     const results = await invokeEcho({ runtime, receiver, boundMs: 1000 }, 4, (sandbox) => expect(ourLines(sandbox)).toEqual([]));
     expect(deliveredIds(receiver)).toEqual(results.map((r) => r.requestId).sort());
+  });
+
+  it('a refusal (HTTP 400): the spans are dropped, and the count is on the next invocation span', async () => {
+    useBehaviour({ answers: (n) => (n === 0 ? { status: 400 } : {}) });
+    const results = await invokeEcho({ runtime, receiver }, 2, (sandbox) => {
+      expect(ourLines(sandbox)).toEqual([expect.stringContaining('failed (HTTP 400); 1 spans dropped.')]);
+    });
+    const [second] = receiver.spans();
+    expect(second.attributes['faas.invocation_id']).toBe(results[1].requestId);
+    expect(second.attributes['lambda_otel.spans_dropped.export_failed']).toBe(1);
+  });
+
+  it('at shutdown, one line accounts for the environment: exported, and dropped by reason', async () => {
+    useBehaviour({ answers: (n) => (n === 0 ? { status: 400 } : {}) });
+    const sandbox = await Sandbox.start({
+      runtime,
+      taskRoot: makeTaskRoot(ECHO_FUNCTION),
+      handler: 'index.handler',
+      wrapper: LAYER_WRAPPER,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    });
+    for (let n = 0; n < 3; n++) expectUnaffected(await sandbox.invoke({ n }), n, BOUND_MS);
+    await sandbox.shutdown();
+    expect(ourLines(sandbox).at(-1)).toMatch(/WARN shutdown flush took \d+ ms; this environment exported 2 spans and dropped 1 export-failed$/);
   });
 
   it('429 with a Retry-After longer than the bound: kept, the backend left alone that long, then sent', async () => {

@@ -3,6 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createDiag } from '../../src/diag';
+import { DroppedSpans } from '../../src/export/dropped-spans';
 import type { EndedInvocation, ExportPolicy } from '../../src/export/policy';
 import { Invocations, type InvocationsOptions } from '../../src/invocation/invocations';
 import { InvocationSpanProcessor } from '../../src/invocation/span-processor';
@@ -19,8 +20,9 @@ export function inMemoryInvocations({
   ...options
 }: Partial<InvocationsOptions> & { policyWaits?: boolean; maxSpans?: number } = {}) {
   const exporter = new InMemorySpanExporter();
+  const dropped = new DroppedSpans();
   const provider = new BasicTracerProvider({
-    spanProcessors: [new InvocationSpanProcessor(new SimpleSpanProcessor(exporter), maxSpans)],
+    spanProcessors: [new InvocationSpanProcessor(new SimpleSpanProcessor(exporter), maxSpans, dropped)],
   });
   const calls: string[] = [];
   const diagLines: string[] = [];
@@ -44,12 +46,13 @@ export function inMemoryInvocations({
     functionVersion: '$LATEST',
     initializationType: 'on-demand',
     policy,
+    takeDropped: () => dropped.take(),
     flushTimeoutMs: 500,
     timeoutMarginMs: undefined,
     diag: createDiag('warn', (line) => diagLines.push(line)),
     ...options,
   });
-  return { invocations, exporter, provider, calls, diagLines };
+  return { invocations, exporter, provider, calls, diagLines, dropped };
 }
 
 /** The AsyncLocalStorage context manager the layer registers, for the duration of a test file. */

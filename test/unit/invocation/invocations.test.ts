@@ -269,3 +269,16 @@ describe('the span budget of an invocation', () => {
     expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['call a', 'orders', 'call b', 'orders']);
   });
 });
+
+describe('the account of dropped spans', () => {
+  it('reports each drop once, on the first invocation span that ends after it', async () => {
+    const { invocations, exporter, dropped } = inMemoryInvocations();
+    dropped.add('export-failed', 3);
+    dropped.add('buffer-full', 2);
+    for (const id of ['a', 'b']) await invocations.start({}, lambdaContext(id)).answer({ result: 1 }, 'after-settle');
+    const [a, b] = exporter.getFinishedSpans();
+    expect(a.attributes).toMatchObject({ 'lambda_otel.spans_dropped.export_failed': 3, 'lambda_otel.spans_dropped.buffer_full': 2 });
+    expect(a.attributes['lambda_otel.spans_dropped.shutdown']).toBeUndefined();
+    expect(Object.keys(b.attributes).filter((key) => key.startsWith('lambda_otel.'))).toEqual([]);
+  });
+});

@@ -31,17 +31,19 @@ export async function chooseExportPolicy(config: Config, flusher: Flusher, diag:
   }
   const fallBack = (reason: string): ExportPolicy => {
     const message = `export mode: sync, because the extension could not register (${reason})`;
-    if (wanted === 'after-response') diag.warn(message);
+    if (wanted !== 'auto') diag.warn(message);
     else diag.debug(message);
     return syncPolicy(flusher, flushTimeoutMs);
   };
   if (lambda.runtimeApi === undefined) return fallBack('AWS_LAMBDA_RUNTIME_API is not set');
+  const deferral = wanted === 'deferred' ? 'deferred' : wanted === 'after-response' ? 'now' : 'adaptive';
   const client = new ExtensionClient(lambda.runtimeApi);
   const started = Date.now();
   const registration = await client.register(REGISTER_TIMEOUT_MS);
   if (!registration.ok) return fallBack(registration.reason);
-  diag.debug(`export mode: after-response (registered as an internal extension in ${Date.now() - started} ms)`);
-  const policy = afterResponsePolicy(flusher, flushTimeoutMs);
+  const mode = { now: 'after-response', deferred: 'deferred', adaptive: 'after-response, deferred while invocations come often' }[deferral];
+  diag.debug(`export mode: ${mode} (registered as an internal extension in ${Date.now() - started} ms)`);
+  const policy = afterResponsePolicy(flusher, flushTimeoutMs, deferral, diag);
   runInvokeLoop(client, registration.id, policy.onInvoke, diag);
   flushOnSigterm(policy, diag, () => flusher.totals());
   return policy;

@@ -56,6 +56,8 @@ export class Flusher {
   private kept: Kept[] = [];
   private keptSpans = 0;
   private keptBytes = 0;
+  /** performance.now() when the spans kept now were kept. */
+  private keptSince = 0;
   private exported = 0;
   /** The export in progress, for a flush that comes meanwhile to wait for; `sending` while it is. */
   private running: Promise<void> | undefined;
@@ -88,6 +90,32 @@ export class Flusher {
   /** Exports what is waiting, unless the backend is being skipped after a failure. Never rejects. */
   flush(timeoutMs: number): Promise<void> {
     return this.start({ at: performance.now() + timeoutMs, ms: timeoutMs }, false);
+  }
+
+  /**
+   * Starts an export and does not wait for it (`deferred` export mode): its answer may be read
+   * after a freeze, in a later invocation. Nothing starts while an export is on its way; the spans
+   * then wait for the next one.
+   */
+  flushInBackground(timeoutMs: number): void {
+    if (this.running === undefined) void this.flush(timeoutMs);
+  }
+
+  /** Whether an export is on its way, its answer not read yet. */
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** performance.now() since when spans wait for export (the oldest buffered, or kept after a failure); undefined when none do. */
+  waitingSince(): number | undefined {
+    const buffered = this.buffer.oldestAt;
+    if (this.kept.length === 0) return buffered;
+    return buffered === undefined ? this.keptSince : Math.min(buffered, this.keptSince);
+  }
+
+  /** Spans waiting for export: buffered, or kept after a failure. */
+  get waiting(): number {
+    return this.buffer.size + this.keptSpans;
   }
 
   /**
@@ -221,6 +249,7 @@ export class Flusher {
 
   /** Makes `batches` the kept spans, oldest first, and drops the oldest spans past the cap. */
   private keep(batches: Kept[]): void {
+    if (this.kept.length === 0 && batches.length > 0) this.keptSince = performance.now();
     this.kept = batches;
     this.keptSpans = 0;
     this.keptBytes = 0;

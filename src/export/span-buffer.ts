@@ -8,6 +8,8 @@ import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 export class SpanBuffer implements SpanProcessor {
   private spans: ReadableSpan[] = [];
   private dropped = 0;
+  /** performance.now() when the oldest span buffered now arrived. */
+  private firstAt = 0;
 
   constructor(private readonly maxSpans: number) {}
 
@@ -19,7 +21,13 @@ export class SpanBuffer implements SpanProcessor {
       this.dropped++;
       return;
     }
+    if (this.spans.length === 0) this.firstAt = performance.now();
     this.spans.push(span);
+  }
+
+  /** performance.now() when the oldest span buffered now arrived; undefined when none is. */
+  get oldestAt(): number | undefined {
+    return this.spans.length === 0 ? undefined : this.firstAt;
   }
 
   get size(): number {

@@ -141,9 +141,14 @@ export class Http1Connection {
       };
       this.inFlight = { socket, parser, reused: this.served > 0, finish };
       if (timeoutMs !== undefined) {
+        // The verdict waits for the event loop's poll phase: a request can span a freeze (an
+        // export left to finish in the background), and at the thaw the expired timer runs
+        // before the answer that arrived meanwhile is read from the socket.
         timer = setTimeout(() => {
-          const reason = `no answer within ${request.timeoutMs} ms`;
-          finish({ ok: false, kind: 'timeout', reason, staleSocket: false, status: parser.status });
+          setImmediate(() => {
+            const reason = `no answer within ${request.timeoutMs} ms`;
+            finish({ ok: false, kind: 'timeout', reason, staleSocket: false, status: parser.status });
+          });
         }, timeoutMs);
         timer.unref();
       }

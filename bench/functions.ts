@@ -1,41 +1,18 @@
 /** The benchmarked functions (task roots) and the event they get. */
-import { makeTaskRoot } from '../test/helpers/sandbox/task-root';
-
-const ORDER_BODY = `
-  const id = event.pathParameters?.id ?? 'unknown';
-  const order = { id, items: [{ sku: 'A-1', qty: 2 }, { sku: 'B-7', qty: 1 }], currency: 'EUR' };`;
-
-const ANSWER = `
-  return {
-    statusCode: 200,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...order, total: order.items.reduce((n, i) => n + i.qty * 9.5, 0) }),
-  };`;
-
-// The runtime's SDK is on NODE_PATH, which only require() honours.
-const SDK_CLIENT = `import { createRequire } from 'node:module';
-const { DynamoDBClient, GetItemCommand } = createRequire(import.meta.url)('@aws-sdk/client-dynamodb');
-const ddb = new DynamoDBClient({ endpoint: process.env.FAKE_AWS_ENDPOINT });
-`;
+import { functionFixture } from '../test/helpers/sandbox/task-root';
 
 export type FunctionName = 'plain' | 'aws-sdk' | 'aws-sdk-call';
 
 /**
- * ES module handlers (index.mjs), as most new functions are:
+ * ES module handlers (index.mjs), as most new functions are, from
+ * test/fixtures/functions/bench-orders/<name>.mjs:
  * - plain: answers an API Gateway request from memory;
  * - aws-sdk: the same, but loads the runtime's DynamoDB client at init (a cold-start figure);
  * - aws-sdk-call: also reads the order with one DynamoDB GetItem per invocation (the loopback
  *   AWS endpoint), so the SDK span's per-invocation cost shows.
  */
 export function makeFunction(name: FunctionName): string {
-  if (name === 'plain') return makeTaskRoot({ 'index.mjs': `export const handler = async (event) => {${ORDER_BODY}${ANSWER}\n};\n` });
-  if (name === 'aws-sdk') return makeTaskRoot({ 'index.mjs': `${SDK_CLIENT}void ddb;\nexport const handler = async (event) => {${ORDER_BODY}${ANSWER}\n};\n` });
-  return makeTaskRoot({
-    'index.mjs': `${SDK_CLIENT}export const handler = async (event) => {${ORDER_BODY}
-  await ddb.send(new GetItemCommand({ TableName: 'orders', Key: { id: { S: id } } }));${ANSWER}
-};
-`,
-  });
+  return functionFixture('bench-orders', { 'index.mjs': `${name}.mjs` });
 }
 
 /** An API Gateway HTTP API (payload 2.0) request. */

@@ -3,15 +3,15 @@
  * internal-extension window, and nothing the export does changes when or what the function answers.
  */
 import { runtimes, Sandbox } from '../helpers/sandbox/sandbox';
-import { makeTaskRoot } from '../helpers/sandbox/task-root';
-import { ECHO_FUNCTION as ECHO, LAYER_WRAPPER, linkOtelApi, useReceiver, withLayer as run } from '../helpers/layer';
+import { functionFixture } from '../helpers/sandbox/task-root';
+import { LAYER_WRAPPER, linkOtelApi, useReceiver, withLayer as run } from '../helpers/layer';
 
 describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   const receiver = useReceiver();
 
   it('registers as an internal extension and exports only after the caller has its answer', async () => {
     receiver().setBehaviour({ delayMs: 50 });
-    await run({ runtime, taskRoot: makeTaskRoot(ECHO), handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } }, async (sandbox) => {
+    await run({ runtime, taskRoot: functionFixture('echo-cjs'), handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } }, async (sandbox) => {
       expect(sandbox.extensions.map((e) => ({ name: e.name, events: e.events }))).toEqual([
         { name: 'lambda-otel-preload', events: ['INVOKE'] },
       ]);
@@ -31,7 +31,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
 
   it('in sync mode exports before the answer instead', async () => {
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url, LAMBDA_OTEL_EXPORT_MODE: 'sync' };
-    await run({ runtime, taskRoot: makeTaskRoot(ECHO), handler: 'index.handler', env }, async (sandbox) => {
+    await run({ runtime, taskRoot: functionFixture('echo-cjs'), handler: 'index.handler', env }, async (sandbox) => {
       const result = await sandbox.invoke({});
       const [request] = await receiver().waitForRequests(1);
       expect(request.receivedAt).toBeLessThanOrEqual(result.timing.responseAt ?? -Infinity);
@@ -41,7 +41,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
 
   it('loses no span over 100 invocations with freezes in between', async () => {
     const requestIds = await run(
-      { runtime, taskRoot: makeTaskRoot(ECHO), handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } },
+      { runtime, taskRoot: functionFixture('echo-cjs'), handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } },
       async (sandbox) => {
         const ids: string[] = [];
         for (let n = 0; n < 100; n++) {
@@ -57,15 +57,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it('flushes spans still open at the freeze when SIGTERM comes, and the function\'s own SIGTERM listener runs', async () => {
-    const taskRoot = linkOtelApi(makeTaskRoot({
-      'index.js': `
-const { trace } = require('@opentelemetry/api');
-process.on('SIGTERM', () => { trace.getTracer('app').startSpan('user-sigterm-listener').end(); console.log('user listener ran'); });
-exports.handler = async () => {
-  setTimeout(() => trace.getTracer('app').startSpan('late-background-work').end(), 200);
-  return 'ok';
-};`,
-    }));
+    const taskRoot = linkOtelApi(functionFixture('flushes-at-sigterm'));
     const sandbox = await Sandbox.start({ runtime, taskRoot, handler: 'index.handler', wrapper: LAYER_WRAPPER, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } });
     expect((await sandbox.invoke({})).kind).toBe('success');
     await receiver().waitForSpans(1);
@@ -79,7 +71,7 @@ exports.handler = async () => {
   });
 
   it('reconnects when the kept-alive connection to the backend died during a freeze', async () => {
-    await run({ runtime, taskRoot: makeTaskRoot(ECHO), handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } }, async (sandbox) => {
+    await run({ runtime, taskRoot: functionFixture('echo-cjs'), handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } }, async (sandbox) => {
       for (let n = 0; n < 3; n++) {
         expect((await sandbox.invoke({ n })).kind).toBe('success');
         await receiver().waitForSpans(n + 1);
@@ -96,11 +88,12 @@ describe('nodejs22.x callback handlers', () => {
   const receiver = useReceiver();
 
   it.each([
-    ['answers at once', 'callback(null, { done: true });', 0],
-    ['waits for its pending timer, as without the layer', 'setTimeout(() => {}, 150); callback(null, { done: true });', 150],
-  ])('a callback handler that %s still answers', async (_name, body, minimumMs) => {
-    const taskRoot = makeTaskRoot({ 'index.js': `exports.handler = (event, context, callback) => { ${body} };` });
-    const timings = await run({ runtime: 'nodejs22.x', taskRoot, handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } }, async (sandbox) => {
+    ['answers at once', {}, 0],
+    ['waits for its pending timer, as without the layer', { PENDING_TIMER_MS: '150' }, 150],
+  ])('a callback handler that %s still answers', async (_name, fixtureEnv, minimumMs) => {
+    const taskRoot = functionFixture('callback-answers-done');
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url, ...fixtureEnv };
+    const timings = await run({ runtime: 'nodejs22.x', taskRoot, handler: 'index.handler', env }, async (sandbox) => {
       const results = [await sandbox.invoke({}), await sandbox.invoke({})];
       for (const result of results) expect(result).toMatchObject({ kind: 'success', payload: { done: true } });
       return results.map((r) => (r.timing.responseAt ?? Infinity) - r.timing.invokeStart);

@@ -4,11 +4,11 @@
  * environment is frozen no later than the flush bound after the answer, what can be delivered
  * arrives once, and a fault the layer cannot get past prints one line.
  */
-import { comparable, ECHO_FUNCTION, LAYER_WRAPPER, withLayer } from '../helpers/layer';
+import { comparable, LAYER_WRAPPER, withLayer } from '../helpers/layer';
 import { LoopbackProxy } from '../helpers/sandbox/http-proxy';
 import { OtlpReceiver, type ReceiverBehaviour, type ReceiverTls } from '../helpers/sandbox/otlp-receiver';
 import { runtimes, Sandbox, type InvokeResult, type RuntimeName } from '../helpers/sandbox/sandbox';
-import { makeTaskRoot } from '../helpers/sandbox/task-root';
+import { functionFixture } from '../helpers/sandbox/task-root';
 import { testCertificates } from '../helpers/tls-certs';
 
 /** LAMBDA_OTEL_FLUSH_TIMEOUT_MS's default. */
@@ -60,7 +60,7 @@ async function invokeEcho(
   return withLayer(
     {
       runtime,
-      taskRoot: makeTaskRoot(ECHO_FUNCTION),
+      taskRoot: functionFixture('echo-cjs'),
       handler: 'index.handler',
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, LAMBDA_OTEL_FLUSH_TIMEOUT_MS: String(boundMs), ...env },
     },
@@ -130,7 +130,7 @@ describe.each(runtimes.map((r) => r.name))('%s, OTLP backend faults', (runtime) 
     useBehaviour({ answers: (n) => (n === 0 ? { status: 400 } : {}) });
     const sandbox = await Sandbox.start({
       runtime,
-      taskRoot: makeTaskRoot(ECHO_FUNCTION),
+      taskRoot: functionFixture('echo-cjs'),
       handler: 'index.handler',
       wrapper: LAYER_WRAPPER,
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },

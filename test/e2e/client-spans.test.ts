@@ -5,14 +5,12 @@
  * while the layer's own traffic (exports, the Runtime API) is never traced.
  */
 import { createHash } from 'node:crypto';
-import { buildSync } from 'esbuild';
 import { AwsEndpoint, sentMessages, type AwsExchange } from '../helpers/sandbox/aws-endpoint';
 import { Downstream, makeSelfSignedCert, type DownstreamRequest, type TlsFiles } from '../helpers/sandbox/downstream';
 import { installOwnSdk } from '../helpers/sandbox/function-sdk';
 import type { ReceivedSpan } from '../helpers/sandbox/otlp-receiver';
-import { PROJECT_ROOT } from '../helpers/paths';
 import { runtimes, withSandbox, type InvokeResult } from '../helpers/sandbox/sandbox';
-import { makeTaskRoot } from '../helpers/sandbox/task-root';
+import { bundledFixture, functionFixture } from '../helpers/sandbox/task-root';
 import { comparable, useReceiver, withLayer } from '../helpers/layer';
 import { parseTraceparent } from '../helpers/trace-ids';
 
@@ -20,84 +18,6 @@ const QUEUE = 'orders';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:order-events';
 const TABLE = 'orders';
 const BUCKET = 'invoices';
-
-/**
- * One function for every client: the event names the operation. SDK clients come from the
- * runtime's NODE_PATH (as on Lambda) and are created lazily, so each sandbox loads only what its
- * test uses.
- */
-const CLIENTS_FUNCTION = `
-const http = require('node:http');
-const https = require('node:https');
-const config = { region: 'us-east-1', endpoint: process.env.FAKE_AWS_ENDPOINT };
-const clients = {};
-function client(pkg, name, extra) {
-  clients[name] ??= new (require(pkg)[name])({ ...config, ...extra });
-  return clients[name];
-}
-function command(pkg, name, input) {
-  return new (require(pkg)[name])(input);
-}
-function attributes(count) {
-  const out = {};
-  for (let i = 0; i < count; i++) out['attr' + i] = { DataType: 'String', StringValue: 'value' + i };
-  return out;
-}
-function get(lib, url) {
-  return new Promise((resolve, reject) => {
-    lib.get(url, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode, body }));
-    }).on('error', reject);
-  });
-}
-const DDB = '@aws-sdk/client-dynamodb', S3 = '@aws-sdk/client-s3', SQS = '@aws-sdk/client-sqs', SNS = '@aws-sdk/client-sns';
-const operations = {
-  async dynamodb() {
-    const ddb = client(DDB, 'DynamoDBClient');
-    await ddb.send(command(DDB, 'PutItemCommand', { TableName: '${TABLE}', Item: { id: { S: 'o-1' }, total: { N: '42' } } }));
-    const got = await ddb.send(command(DDB, 'GetItemCommand', { TableName: '${TABLE}', Key: { id: { S: 'o-1' } }, ConsistentRead: true }));
-    const query = await ddb.send(command(DDB, 'QueryCommand', {
-      TableName: '${TABLE}', KeyConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': { S: 'o-1' } },
-    }));
-    return { item: got.Item, count: query.Count };
-  },
-  async s3() {
-    const s3 = client(S3, 'S3Client', { forcePathStyle: true });
-    await s3.send(command(S3, 'PutObjectCommand', { Bucket: '${BUCKET}', Key: 'o-1.txt', Body: 'invoice o-1' }));
-    const got = await s3.send(command(S3, 'GetObjectCommand', { Bucket: '${BUCKET}', Key: 'o-1.txt' }));
-    return { body: await got.Body.transformToString() };
-  },
-  async sqs(event) {
-    const input = { QueueUrl: event.queueUrl, MessageBody: 'order o-1', MessageAttributes: attributes(event.attributes) };
-    const sent = await client(SQS, 'SQSClient').send(command(SQS, 'SendMessageCommand', input));
-    return { MD5OfMessageBody: sent.MD5OfMessageBody, MD5OfMessageAttributes: sent.MD5OfMessageAttributes };
-  },
-  async sqsBatch(event) {
-    const Entries = ['a', 'b'].map((Id) => ({ Id, MessageBody: 'order ' + Id, MessageAttributes: attributes(event.attributes) }));
-    const sent = await client(SQS, 'SQSClient').send(command(SQS, 'SendMessageBatchCommand', { QueueUrl: event.queueUrl, Entries }));
-    return { successful: sent.Successful.map((e) => e.Id), failed: sent.Failed };
-  },
-  async sns(event) {
-    const input = { TopicArn: '${TOPIC_ARN}', Message: 'order o-1', MessageAttributes: attributes(event.attributes) };
-    const published = await client(SNS, 'SNSClient').send(command(SNS, 'PublishCommand', input));
-    return { published: typeof published.MessageId === 'string' };
-  },
-  async fetch(event) {
-    const res = await fetch(event.url);
-    return { status: res.status, body: await res.text() };
-  },
-  https: (event) => get(https, event.url),
-  http: (event) => get(http, event.url),
-};
-exports.handler = async (event) => {
-  const results = [];
-  for (const step of event.steps) results.push(await operations[step.op](step));
-  return results;
-};
-`;
 
 interface Step {
   readonly op: 'dynamodb' | 's3' | 'sqs' | 'sqsBatch' | 'sns' | 'fetch' | 'https' | 'http';
@@ -181,7 +101,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
    */
   async function traced(event: { steps: Step[] }, options: { env?: Record<string, string>; spans?: number } = {}) {
     const { result, logs } = await withLayer(
-      { runtime, taskRoot: makeTaskRoot({ 'index.js': CLIENTS_FUNCTION }), handler: 'index.handler', env: env(options.env) },
+      { runtime, taskRoot: functionFixture('aws-and-http-clients'), handler: 'index.handler', env: env(options.env) },
       async (sandbox) => ({ result: await sandbox.invoke(event), logs: sandbox.logs() }),
     );
     expect(comparable(result)).toMatchObject({ kind: 'success' });
@@ -194,7 +114,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
 
   /** The same event without the layer: the answer a traced function must still give. */
   async function untraced(event: { steps: Step[] }): Promise<InvokeResult> {
-    return withSandbox({ runtime, taskRoot: makeTaskRoot({ 'index.js': CLIENTS_FUNCTION }), handler: 'index.handler', env: env() }, (sandbox) => sandbox.invoke(event));
+    return withSandbox({ runtime, taskRoot: functionFixture('aws-and-http-clients'), handler: 'index.handler', env: env() }, (sandbox) => sandbox.invoke(event));
   }
 
   it('DynamoDB: one client span per call, inside the invocation span, with the table and request id', async () => {
@@ -334,14 +254,11 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it.each([
-    ['a promise handler', 'exports.handler = async (event) => (await fetch(event.url)).status;'],
-    [
-      'a streaming handler (4.x streams its answer to the Runtime API over node:http)',
-      'exports.handler = awslambda.streamifyResponse(async (event, stream) => { stream.end(String((await fetch(event.url)).status)); });',
-    ],
-  ])('never traces its own exports nor the Runtime API: %s', async (_name, code) => {
+    ['a promise handler', 'fetch-status'],
+    ['a streaming handler (4.x streams its answer to the Runtime API over node:http)', 'fetch-status-streaming'],
+  ])('never traces its own exports nor the Runtime API: %s', async (_name, fixture) => {
     const url = plain.url('/ping');
-    const runtimeApiPort = await withLayer({ runtime, taskRoot: makeTaskRoot({ 'index.js': code }), handler: 'index.handler', env: env() }, async (sandbox) => {
+    const runtimeApiPort = await withLayer({ runtime, taskRoot: functionFixture(fixture), handler: 'index.handler', env: env() }, async (sandbox) => {
       // Several invocations: exports then reuse kept-alive sockets, and the extension polls each time.
       for (let n = 0; n < 3; n++) expect(comparable(await sandbox.invoke({ url }))).toMatchObject({ kind: 'success' });
       return Number(sandbox.api.address.split(':')[1]);
@@ -354,16 +271,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it("instruments an SDK in the function's own node_modules, not only the runtime's copy", async () => {
-    const taskRoot = makeTaskRoot({
-      'index.js': `
-const { DynamoDBClient, PutItemCommand } = require('@aws-sdk/client-dynamodb');
-const client = new DynamoDBClient({ region: 'us-east-1', endpoint: process.env.FAKE_AWS_ENDPOINT });
-exports.handler = async () => {
-  await client.send(new PutItemCommand({ TableName: '${TABLE}', Item: { id: { S: 'own' } } }));
-  const sdkFiles = Object.keys(require.cache).filter((file) => /\\/node_modules\\/@(aws-sdk|smithy)\\//.test(file));
-  return { resolved: require.resolve('@aws-sdk/client-dynamodb'), sdkFiles };
-};`,
-    });
+    const taskRoot = functionFixture('own-sdk-cjs');
     installOwnSdk(taskRoot, ['@aws-sdk/client-dynamodb']);
     const result = await withLayer({ runtime, taskRoot, handler: 'index.handler', env: env() }, (sandbox) => sandbox.invoke({}));
     // The precondition: every SDK module that ran is the task root's copy (real paths, not symlinks).
@@ -381,16 +289,7 @@ exports.handler = async () => {
   it("instruments an SDK that an ES module handler imports statically from its own node_modules", async () => {
     // import, not require: the client package is CommonJS, so Node loads it through the CommonJS
     // loader, and the @smithy modules it requires pass the require hook.
-    const taskRoot = makeTaskRoot({
-      'index.mjs': `
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { createRequire } from 'node:module';
-const client = new DynamoDBClient({ region: 'us-east-1', endpoint: process.env.FAKE_AWS_ENDPOINT });
-export const handler = async () => {
-  await client.send(new PutItemCommand({ TableName: '${TABLE}', Item: { id: { S: 'esm' } } }));
-  return { resolved: createRequire(import.meta.url).resolve('@aws-sdk/client-dynamodb') };
-};`,
-    });
+    const taskRoot = functionFixture('own-sdk-esm');
     installOwnSdk(taskRoot, ['@aws-sdk/client-dynamodb']);
     const result = await withLayer({ runtime, taskRoot, handler: 'index.handler', env: env() }, (sandbox) => sandbox.invoke({}));
     expect(result).toMatchObject({ kind: 'success', payload: { resolved: expect.stringMatching(`^${taskRoot}/node_modules/`) } });
@@ -447,43 +346,20 @@ export const handler = async () => {
   });
 });
 
-/** A handler with the SDK compiled in, as `esbuild --bundle` ships it: no SDK module exists to hook by name. */
-function bundledDynamoDbHandler(): string {
-  return buildSync({
-    stdin: {
-      contents: `
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-const client = new DynamoDBClient({ region: 'us-east-1', endpoint: process.env.FAKE_AWS_ENDPOINT });
-export const handler = async () => {
-  const out = await client.send(new PutItemCommand({ TableName: '${TABLE}', Item: { id: { S: 'bundled' } } }));
-  const sdkModules = Object.keys(require.cache).filter((file) => /[\\\\/]@(aws-sdk|smithy)[\\\\/]/.test(file));
-  return { requestId: out.$metadata.requestId, sdkModules };
-};`,
-      resolveDir: PROJECT_ROOT,
-      loader: 'js',
-    },
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node22',
-    write: false,
-    logLevel: 'silent',
-  }).outputFiles[0].text;
-}
-
 describe.each(runtimes.map((r) => r.name))('%s: a function that bundles its own AWS SDK', (runtime) => {
   const receiver = useReceiver();
   let aws: AwsEndpoint;
-  let bundle: string;
+  /** A handler with the SDK compiled in, as `esbuild --bundle` ships it: no SDK module exists to hook by name. */
+  let taskRoot: string;
   beforeAll(async () => {
     aws = await AwsEndpoint.start();
-    bundle = bundledDynamoDbHandler();
+    taskRoot = bundledFixture('bundles-own-sdk', 'index.mjs', { target: 'node22', logLevel: 'silent' });
   });
   afterAll(() => aws.close());
 
   it('shows the call as one DynamoDB.PutItem client span with the AWS and HTTP attributes', async () => {
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url, FAKE_AWS_ENDPOINT: aws.url };
-    const result = await withLayer({ runtime, taskRoot: makeTaskRoot({ 'index.js': bundle }), handler: 'index.handler', env }, (sandbox) => sandbox.invoke({}));
+    const result = await withLayer({ runtime, taskRoot, handler: 'index.handler', env }, (sandbox) => sandbox.invoke({}));
     const put = exchangeFor(aws.requests(), 'PutItem');
     // The precondition: the call succeeded and no SDK module was loaded by name.
     expect(comparable(result)).toMatchObject({ kind: 'success', payload: { requestId: put.requestId, sdkModules: [] } });

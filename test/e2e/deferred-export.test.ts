@@ -5,9 +5,9 @@
  * promised is lost: every span arrives, across freezes and at shutdown, and a function invoked
  * rarely still sees its spans right after each invocation.
  */
-import { ECHO_FUNCTION, useReceiver, withLayer } from '../helpers/layer';
+import { useReceiver, withLayer } from '../helpers/layer';
 import { runtimes, type InvokeResult } from '../helpers/sandbox/sandbox';
-import { makeTaskRoot } from '../helpers/sandbox/task-root';
+import { functionFixture } from '../helpers/sandbox/task-root';
 
 /** What Lambda bills after the response: until the environment froze. */
 const heldAfterAnswer = (result: InvokeResult): number => (result.timing.frozenAt ?? Infinity) - (result.timing.responseAt ?? Infinity);
@@ -20,7 +20,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   it('does not hold the environment for a backend 100 ms away, and delivers every span by the end', async () => {
     receiver().setBehaviour({ delayMs: 100 });
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url, LAMBDA_OTEL_EXPORT_MODE: 'deferred' };
-    const results = await withLayer({ runtime, taskRoot: makeTaskRoot(ECHO_FUNCTION), handler: 'index.handler', env }, async (sandbox) => {
+    const results = await withLayer({ runtime, taskRoot: functionFixture('echo-cjs'), handler: 'index.handler', env }, async (sandbox) => {
       const out: InvokeResult[] = [];
       for (let n = 0; n < 20; n++) out.push(await sandbox.invoke({ n }));
       return out;
@@ -37,7 +37,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
 
   it('auto: defers while invocations come often, and exports right after a rare one', async () => {
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url, OTEL_LOG_LEVEL: 'debug' };
-    await withLayer({ runtime, taskRoot: makeTaskRoot(ECHO_FUNCTION), handler: 'index.handler', env }, async (sandbox) => {
+    await withLayer({ runtime, taskRoot: functionFixture('echo-cjs'), handler: 'index.handler', env }, async (sandbox) => {
       for (let n = 0; n < 6; n++) await sandbox.invoke({ n });
       expect(sandbox.logs()).toContain('export: deferred to the next invocations');
       // A pause longer than 2 s: the next invocation's spans leave before the environment freezes.

@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ReceivedSpan } from '../helpers/sandbox/otlp-receiver';
 import { runtimes } from '../helpers/sandbox/sandbox';
-import { makeTaskRoot } from '../helpers/sandbox/task-root';
+import { functionFixture } from '../helpers/sandbox/task-root';
 import { useReceiver, withLayer } from '../helpers/layer';
 
 const LOADED = /instrumentation (\S+) loaded on first use/g;
@@ -42,43 +42,15 @@ function expectCarried(traceparent: string | undefined, span: ReceivedSpan | und
   expect(traceparent?.split('-').slice(1, 3)).toEqual([span?.traceId, span?.spanId]);
 }
 
-const CJS_HTTP_GET = `
-const http = require('http');
-exports.handler = () => new Promise((resolve, reject) => {
-  http.get(process.env.DOWNSTREAM_URL + '/stock', (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); }).on('error', reject);
-});`;
-
-const ESM_DEFAULT_AND_NAMED = `
-import http from 'node:http';
-import { request } from 'http';
-const call = (send) => new Promise((resolve, reject) => {
-  const req = send(process.env.DOWNSTREAM_URL + '/stock', (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
-  req.on('error', reject);
-  req.end();
-});
-export const handler = async () => [await call(http.request), await call(request)];`;
-
-const GET_BUILTIN_MODULE = `
-exports.handler = () => new Promise((resolve, reject) => {
-  process.getBuiltinModule('node:http').get(process.env.DOWNSTREAM_URL + '/stock', (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); }).on('error', reject);
-});`;
-
-const FETCH = `
-exports.handler = async () => {
-  const response = await fetch(process.env.DOWNSTREAM_URL + '/stock');
-  await response.json();
-  return { status: response.status, name: fetch.name, restored: globalThis.fetch === fetch };
-};`;
-
 describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   const receiver = useReceiver();
   const downstream = useDownstream();
 
-  async function run(files: Record<string, string>, env: Record<string, string> = {}, invocations = 2) {
+  async function run(taskRoot: string, env: Record<string, string> = {}, invocations = 2) {
     return withLayer(
       {
         runtime,
-        taskRoot: makeTaskRoot(files),
+        taskRoot,
         handler: 'index.handler',
         env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url, OTEL_LOG_LEVEL: 'debug', DOWNSTREAM_URL: downstream().url, ...env },
       },
@@ -91,7 +63,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   }
 
   it('loads no instrumentation for a function that makes no requests, its exports included', async () => {
-    const { results, loaded } = await run({ 'index.js': 'exports.handler = async (event) => event.n;' }, {}, 3);
+    const { results, loaded } = await run(functionFixture('makes-no-requests'), {}, 3);
     expect(results.map((r) => r.kind)).toEqual(['success', 'success', 'success']);
     expect(loaded).toEqual([]);
     const spans = await receiver().waitForSpans(3);
@@ -99,7 +71,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it('loads the HTTP instrumentation when the function requires http, and traces its first request', async () => {
-    const { results, loaded } = await run({ 'index.js': CJS_HTTP_GET });
+    const { results, loaded } = await run(functionFixture('http-get-cjs'));
     expect(results).toMatchObject([{ kind: 'success', payload: 200 }, { kind: 'success', payload: 200 }]);
     expect(loaded).toEqual(['http']);
     const spans = await receiver().waitForSpans(4);
@@ -114,7 +86,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it('loads the HTTP instrumentation when the function takes http from process.getBuiltinModule', async () => {
-    const { results, loaded } = await run({ 'index.js': GET_BUILTIN_MODULE }, {}, 1);
+    const { results, loaded } = await run(functionFixture('http-get-builtin-module'), {}, 1);
     expect(results).toMatchObject([{ kind: 'success', payload: 200 }]);
     expect(loaded).toEqual(['http']);
     const clients = (await receiver().waitForSpans(2)).filter((s) => s.kind === 'CLIENT');
@@ -123,7 +95,8 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it('traces an ES module\'s node:http imports, default and named, from the first call', async () => {
-    const { results, loaded } = await run({ 'index.mjs': ESM_DEFAULT_AND_NAMED }, {}, 1);
+    // The handler alone: early.mjs is the next test's.
+    const { results, loaded } = await run(functionFixture('http-request-esm', { 'index.mjs': 'index.mjs' }), {}, 1);
     expect(results).toMatchObject([{ kind: 'success', payload: [200, 200] }]);
     expect(loaded).toEqual(['http']);
     const spans = await receiver().waitForSpans(3);
@@ -138,7 +111,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
 
   it('traces named node:http imports even when another preload imported node:http before the layer', async () => {
     // The user's own --import runs first and builds node:http's ES module facade, unpatched.
-    const taskRoot = makeTaskRoot({ 'index.mjs': ESM_DEFAULT_AND_NAMED, 'early.mjs': "import { request } from 'node:http'; void request;" });
+    const taskRoot = functionFixture('http-request-esm');
     const results = await withLayer(
       {
         runtime,
@@ -155,7 +128,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it('loads the fetch instrumentation on the first fetch, traces that call, and gives fetch back untouched', async () => {
-    const { results, loaded } = await run({ 'index.js': FETCH });
+    const { results, loaded } = await run(functionFixture('fetches-json'));
     expect(results).toMatchObject([
       { kind: 'success', payload: { status: 200, name: 'fetch', restored: true } },
       { kind: 'success', payload: { status: 200, name: 'fetch', restored: true } },
@@ -168,7 +141,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it('loads only what OTEL_NODE_ENABLED_INSTRUMENTATIONS names', async () => {
-    const { results, loaded } = await run({ 'index.js': CJS_HTTP_GET }, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'undici' }, 1);
+    const { results, loaded } = await run(functionFixture('http-get-cjs'), { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'undici' }, 1);
     expect(results).toMatchObject([{ kind: 'success', payload: 200 }]);
     expect(loaded).toEqual([]);
     const spans = await receiver().waitForSpans(1);

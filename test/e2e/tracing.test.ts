@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runtimes } from '../helpers/sandbox/sandbox';
-import { makeTaskRoot } from '../helpers/sandbox/task-root';
-import { comparable, ECHO_FUNCTION as ECHO, linkOtelApi, useReceiver, withLayer } from '../helpers/layer';
+import { functionFixture } from '../helpers/sandbox/task-root';
+import { comparable, linkOtelApi, useReceiver, withLayer } from '../helpers/layer';
 import { PROJECT_NODE_MODULES, PROJECT_ROOT } from '../helpers/paths';
 import { LAYER_NAME } from '../../src/layer-files';
 
@@ -15,30 +15,11 @@ function packageVersion(dir: string): string {
   return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** A function that creates its own spans with the OpenTelemetry API from its own node_modules. */
-function functionWithOwnSpans(): string {
-  return linkOtelApi(
-    makeTaskRoot({
-      'index.js': `
-const { trace } = require('@opentelemetry/api');
-const tracer = trace.getTracer('orders');
-exports.handler = async (event) => {
-  return tracer.startActiveSpan('load-order', async (span) => {
-    await new Promise((r) => setTimeout(r, 2));
-    tracer.startSpan('parse-order').end();
-    span.end();
-    return { ok: event.n };
-  });
-};`,
-    }),
-  );
-}
-
 describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   const receiver = useReceiver();
 
   it('puts the handler\'s own spans inside the invocation span, one trace per invocation', async () => {
-    const taskRoot = functionWithOwnSpans();
+    const taskRoot = linkOtelApi(functionFixture('own-spans'));
     await withLayer({ runtime, taskRoot, handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } }, async (sandbox) => {
       expect((await sandbox.invoke({ n: 1 })).kind).toBe('success');
       expect((await sandbox.invoke({ n: 2 })).kind).toBe('success');
@@ -57,7 +38,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it.each(['after-response', 'sync'])('%s export: no span lost across freezes, cold start on the first only', async (mode) => {
-    const taskRoot = makeTaskRoot(ECHO);
+    const taskRoot = functionFixture('echo-cjs');
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url, LAMBDA_OTEL_EXPORT_MODE: mode };
     const requestIds: string[] = [];
     await withLayer({ runtime, taskRoot, handler: 'index.handler', env }, async (sandbox) => {
@@ -74,7 +55,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it('carries the function\'s facts on the resource and the invocation\'s on the span', async () => {
-    const taskRoot = makeTaskRoot(ECHO);
+    const taskRoot = functionFixture('echo-cjs');
     let arn = '';
     let requestId = '';
     await withLayer(
@@ -124,7 +105,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it('honours OTEL_SERVICE_NAME, http/json, gzip and headers', async () => {
-    const taskRoot = makeTaskRoot(ECHO);
+    const taskRoot = functionFixture('echo-cjs');
     const env = {
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver().tracesUrl,
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9/never-used',
@@ -143,7 +124,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it('with OTEL_TRACES_EXPORTER=console prints the spans instead', async () => {
-    const taskRoot = makeTaskRoot(ECHO);
+    const taskRoot = functionFixture('echo-cjs');
     const logs = await withLayer(
       { runtime, taskRoot, handler: 'index.handler', env: { OTEL_TRACES_EXPORTER: 'console', OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } },
       async (sandbox) => {
@@ -157,7 +138,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it('with OTEL_SDK_DISABLED=true exports nothing and answers the same', async () => {
-    const taskRoot = makeTaskRoot(ECHO);
+    const taskRoot = functionFixture('echo-cjs');
     const result = await withLayer(
       { runtime, taskRoot, handler: 'index.handler', env: { OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } },
       async (sandbox) => {
@@ -171,7 +152,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it('reports a malformed setting in one line naming it, and still traces', async () => {
-    const taskRoot = makeTaskRoot(ECHO);
+    const taskRoot = functionFixture('echo-cjs');
     const logs = await withLayer(
       {
         runtime,
@@ -193,7 +174,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it.each(['sync', 'after-response'])('%s export: a dead endpoint costs at most the bound, and says so once', async (mode) => {
-    const taskRoot = makeTaskRoot(ECHO);
+    const taskRoot = functionFixture('echo-cjs');
     const env = {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', // the discard port: nothing listens
       LAMBDA_OTEL_EXPORT_MODE: mode,
@@ -213,7 +194,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
 
   it.each(['sync', 'after-response'])('%s export: a hanging backend holds an invocation no longer than the flush bound', async (mode) => {
     receiver().setBehaviour({ hang: true });
-    const taskRoot = makeTaskRoot(ECHO);
+    const taskRoot = functionFixture('echo-cjs');
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url, LAMBDA_OTEL_EXPORT_MODE: mode, LAMBDA_OTEL_FLUSH_TIMEOUT_MS: '200' };
     await withLayer({ runtime, taskRoot, handler: 'index.handler', env }, async (sandbox) => {
       const first = await sandbox.invoke({ n: 1 });

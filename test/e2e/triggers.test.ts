@@ -7,23 +7,10 @@
  */
 import type { ReceivedSpan, SpanKindName, StatusCodeName } from '../helpers/sandbox/otlp-decode';
 import { runtimes, withSandbox, type InvokeResult, type Sandbox } from '../helpers/sandbox/sandbox';
-import { makeTaskRoot } from '../helpers/sandbox/task-root';
+import { functionFixture } from '../helpers/sandbox/task-root';
 import { loadEvent } from '../helpers/events';
 import { comparable, useReceiver, withLayer } from '../helpers/layer';
 import { parseTraceparent, parseXrayHeader, type TraceIds } from '../helpers/trace-ids';
-
-/**
- * Echoes the event as an HTTP answer whose status a test picks with `?status=`, the way a real
- * handler's answer depends on its request. Non-HTTP events get the same shape, which the layer
- * must not read as an HTTP status.
- */
-const HTTP_ECHO = {
-  'index.js': `exports.handler = async (event) => ({
-  statusCode: Number(event.queryStringParameters?.status ?? 200),
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(event),
-});`,
-};
 
 const FUNCTION_NAME = 'test-fn';
 const ACCOUNT = '123456789012';
@@ -322,7 +309,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   let spans: ReceivedSpan[] = [];
 
   beforeAll(async () => {
-    const taskRoot = makeTaskRoot(HTTP_ECHO);
+    const taskRoot = functionFixture('http-echo');
     untraced = await withSandbox({ runtime, taskRoot, handler: 'index.handler' }, invokeAll);
     traced = await withLayer({ runtime, taskRoot, handler: 'index.handler', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } }, invokeAll);
     // Kept here: the receiver is emptied before each test.

@@ -6,8 +6,6 @@ import { Sandbox, type InvokeResult, type SandboxOptions } from './sandbox/sandb
 
 export { LAYER_WRAPPER } from './paths';
 
-export const ECHO_FUNCTION = { 'index.js': 'exports.handler = async (event) => ({ echo: event });' };
-
 /**
  * What a caller can observe of an answer, less what differs between any two runs: timings,
  * request ids, and stack traces (which name the frames the answer passed through).

@@ -13,7 +13,11 @@ export const BUILT_PRELOAD_DIR = join(BUILT_LAYER, PRELOAD_DIR);
 export const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures');
 /** Sample events, one per trigger the layer knows. */
 export const EVENT_FIXTURES = join(FIXTURES, 'events');
-/** Test functions: one task root per folder, each handler type-checked (`// @ts-check`). */
+/**
+ * Test functions: one task root per folder, each handler type-checked (`// @ts-check`). A few
+ * folders hold files the tests copy under the names they need instead (load-candidates,
+ * syntax-errors, bench-orders) or compile (bundles-own-sdk).
+ */
 export const FUNCTION_FIXTURES = join(FIXTURES, 'functions');
 /** Scratch space of the test harness (git-ignored). */
 export const WORK_DIR = join(PROJECT_ROOT, 'test', '.work');

@@ -5,10 +5,10 @@
  */
 import { processState, runtimes, Sandbox, withSandbox, type InvokeResult, type SandboxOptions } from './sandbox';
 import { linkOtelApi } from '../layer';
-import { functionFixture, makeTaskRoot } from './task-root';
+import { functionFixture } from './task-root';
 
-function opts(runtime: SandboxOptions['runtime'], files: Record<string, string>, extra: Partial<SandboxOptions> = {}): SandboxOptions {
-  return { runtime, taskRoot: makeTaskRoot(files), handler: 'index.handler', ...extra };
+function opts(runtime: SandboxOptions['runtime'], fixture: string, extra: Partial<SandboxOptions> = {}): SandboxOptions {
+  return { runtime, taskRoot: functionFixture(fixture), handler: 'index.handler', ...extra };
 }
 
 function expectKind<K extends InvokeResult['kind']>(r: InvokeResult, kind: K): Extract<InvokeResult, { kind: K }> {
@@ -16,40 +16,9 @@ function expectKind<K extends InvokeResult['kind']>(r: InvokeResult, kind: K): E
   return r as Extract<InvokeResult, { kind: K }>;
 }
 
-/** An .mjs handler whose module registers an internal extension at load and polls event/next after each invoke. */
-const EXTENSION_HANDLER = `
-const api = 'http://' + process.env.AWS_LAMBDA_RUNTIME_API + '/2020-01-01/extension';
-const reg = await fetch(api + '/register', {
-  method: 'POST',
-  headers: { 'Lambda-Extension-Name': 'in-process' },
-  body: JSON.stringify({ events: ['INVOKE'] }),
-});
-const id = reg.headers.get('lambda-extension-identifier');
-const info = await reg.json();
-const refused = await fetch(api + '/register', {
-  method: 'POST',
-  headers: { 'Lambda-Extension-Name': 'wants-shutdown' },
-  body: JSON.stringify({ events: ['SHUTDOWN'] }),
-});
-const refusedBody = await refused.json();
-let events = [];
-let workDone = 0;
-async function poll() {
-  for (;;) {
-    const res = await fetch(api + '/event/next', { headers: { 'Lambda-Extension-Identifier': id } });
-    events.push(await res.json());
-    // Post-response work: the environment must not freeze before the next poll.
-    await new Promise((r) => setTimeout(r, ${150}));
-    workDone += 1;
-  }
-}
-poll();
-export const handler = async () => ({ info, refused: [refused.status, refusedBody.errorType], events: events.map((e) => e.eventType), workDone });
-`;
-
 describe.each(runtimes.map((r) => r.name))('sandbox on %s', (runtime) => {
   it('answers a promise handler, twice, in one process, and freezes it in between', async () => {
-    await withSandbox(opts(runtime, { 'index.js': 'let n = 0; exports.handler = async (e, ctx) => ({ e, n: ++n, fn: ctx.functionName, trace: process.env._X_AMZN_TRACE_ID, mem: ctx.memoryLimitInMB });' }), async (sb) => {
+    await withSandbox(opts(runtime, 'reports-context'), async (sb) => {
       expect(sb.initError).toBeUndefined();
       const pid = sb.pid;
       expect(pid).toBeDefined();
@@ -70,8 +39,7 @@ describe.each(runtimes.map((r) => r.name))('sandbox on %s', (runtime) => {
   });
 
   it('reports a thrown error', async () => {
-    const files = { 'index.js': 'exports.handler = async () => { const e = new Error("boom"); e.name = "PaymentDeclined"; throw e; };' };
-    await withSandbox(opts(runtime, files), async (sb) => {
+    await withSandbox(opts(runtime, 'throws-payment-declined'), async (sb) => {
       const r = expectKind(await sb.invoke({}), 'error');
       expect(r.errorType).toBe('PaymentDeclined');
       expect(r.errorMessage).toBe('boom');
@@ -83,10 +51,7 @@ describe.each(runtimes.map((r) => r.name))('sandbox on %s', (runtime) => {
   });
 
   it('receives a streamed response', async () => {
-    const files = {
-      'index.mjs': 'export const handler = awslambda.streamifyResponse(async (event, stream) => { stream.write("a"); await new Promise((r) => setTimeout(r, 150)); stream.end("b"); });',
-    };
-    await withSandbox(opts(runtime, files), async (sb) => {
+    await withSandbox(opts(runtime, 'streams-a-then-b'), async (sb) => {
       const r = expectKind(await sb.invoke({}), 'success');
       expect(r.streamed).toBe(true);
       expect(r.raw.toString()).toBe('ab');
@@ -100,10 +65,7 @@ describe.each(runtimes.map((r) => r.name))('sandbox on %s', (runtime) => {
   });
 
   it('receives a mid-stream error from the trailers', async () => {
-    const files = {
-      'index.mjs': 'export const handler = awslambda.streamifyResponse(async (event, stream) => { stream.write("partial"); await new Promise((r) => setTimeout(r, 10)); throw new TypeError("mid-stream"); });',
-    };
-    await withSandbox(opts(runtime, files), async (sb) => {
+    await withSandbox(opts(runtime, 'streams-then-throws'), async (sb) => {
       const r = expectKind(await sb.invoke({}), 'error');
       expect(r.streamed).toBe(true);
       expect(r.errorType).toBe('TypeError');
@@ -113,7 +75,7 @@ describe.each(runtimes.map((r) => r.name))('sandbox on %s', (runtime) => {
   });
 
   it('reports a missing module as Runtime.ImportModuleError, at start and on every invoke', async () => {
-    const sb = await Sandbox.start(opts(runtime, { 'other.js': '' }));
+    const sb = await Sandbox.start({ runtime, taskRoot: functionFixture('answers-1', { 'other.js': 'index.js' }), handler: 'index.handler' });
     try {
       expect(sb.initError).toMatchObject({ errorType: 'Runtime.ImportModuleError' });
       expect(sb.exit).toBeDefined();
@@ -127,14 +89,14 @@ describe.each(runtimes.map((r) => r.name))('sandbox on %s', (runtime) => {
   });
 
   it('reports a missing function as Runtime.HandlerNotFound', async () => {
-    await withSandbox(opts(runtime, { 'index.js': 'exports.other = async () => 1;' }), async (sb) => {
+    await withSandbox(opts(runtime, 'exports-other-name'), async (sb) => {
       expect(sb.initError).toMatchObject({ errorType: 'Runtime.HandlerNotFound' });
       expectKind(await sb.invoke({}), 'init-error');
     });
   });
 
   it('reports a missing wrapper as an exit 127 init failure', async () => {
-    await withSandbox(opts(runtime, { 'index.js': 'exports.handler = async () => 1;' }, { wrapper: '/nonexistent/wrapper' }), async (sb) => {
+    await withSandbox(opts(runtime, 'answers-1', { wrapper: '/nonexistent/wrapper' }), async (sb) => {
       expect(sb.exit).toEqual({ exitCode: 127, signal: null });
       const r = expectKind(await sb.invoke({}), 'init-error');
       expect(r.errorType).toBe('Runtime.ExitError');
@@ -142,10 +104,7 @@ describe.each(runtimes.map((r) => r.name))('sandbox on %s', (runtime) => {
   });
 
   it('times out a slow handler, kills it, and re-inits for the next invocation', async () => {
-    const files = {
-      'index.js': 'let n = 0; exports.handler = async (e) => { n++; if (e.sleep) await new Promise((r) => setTimeout(r, 10000)); return { n, pid: process.pid }; };',
-    };
-    await withSandbox(opts(runtime, files, { timeoutMs: 500 }), async (sb) => {
+    await withSandbox(opts(runtime, 'sleeps-when-asked', { timeoutMs: 500 }), async (sb) => {
       const first = sb.pid as number;
       const t = await sb.invoke({ sleep: true });
       expectKind(t, 'timeout');
@@ -159,8 +118,7 @@ describe.each(runtimes.map((r) => r.name))('sandbox on %s', (runtime) => {
   });
 
   it('reports a crash and re-inits', async () => {
-    const files = { 'index.js': 'exports.handler = async (e) => { if (e.die) process.exit(3); return "ok"; };' };
-    await withSandbox(opts(runtime, files), async (sb) => {
+    await withSandbox(opts(runtime, 'exits-when-asked'), async (sb) => {
       const c = expectKind(await sb.invoke({ die: true }), 'crash');
       expect(c.exitCode).toBe(3);
       expectKind(await sb.invoke({}), 'success');
@@ -168,11 +126,7 @@ describe.each(runtimes.map((r) => r.name))('sandbox on %s', (runtime) => {
   });
 
   it('passes the invocation data through /next headers', async () => {
-    const files = {
-      'index.js':
-        'exports.handler = async (e, c) => ({ id: c.awsRequestId, arn: c.invokedFunctionArn, cc: c.clientContext, left: c.getRemainingTimeInMillis(), env: process.env.AWS_EXECUTION_ENV });',
-    };
-    await withSandbox(opts(runtime, files, { timeoutMs: 2000 }), async (sb) => {
+    await withSandbox(opts(runtime, 'reports-invocation-data', { timeoutMs: 2000 }), async (sb) => {
       const r = expectKind(await sb.invoke({}, { requestId: 'req-1', clientContext: JSON.stringify({ custom: { k: 'v' } }) }), 'success');
       expect(r.requestId).toBe('req-1');
       const p = r.payload as Record<string, unknown>;
@@ -186,17 +140,13 @@ describe.each(runtimes.map((r) => r.name))('sandbox on %s', (runtime) => {
   });
 
   it('lets a handler use the runtime-provided AWS SDK from NODE_PATH, but not OpenTelemetry', async () => {
-    const files = {
-      'index.js':
-        'exports.handler = async () => { const { S3Client } = require("@aws-sdk/client-s3"); let otel = true; try { require("@opentelemetry/api"); } catch { otel = false; } return { s3: typeof S3Client, otel }; };',
-    };
-    await withSandbox(opts(runtime, files), async (sb) => {
+    await withSandbox(opts(runtime, 'requires-runtime-sdk'), async (sb) => {
       expect(expectKind(await sb.invoke({}), 'success').payload).toEqual({ s3: 'function', otel: false });
     });
   });
 
   it('waits for an in-process internal extension before freezing, and SIGTERMs it at shutdown', async () => {
-    const sb = await Sandbox.start(opts(runtime, { 'index.mjs': EXTENSION_HANDLER }));
+    const sb = await Sandbox.start(opts(runtime, 'extension-polls-events'));
     try {
       expect(sb.initError).toBeUndefined();
       expect(sb.extensions.map((e) => [e.name, e.events])).toEqual([['in-process', ['INVOKE']]]);
@@ -220,29 +170,19 @@ describe.each(runtimes.map((r) => r.name))('sandbox on %s', (runtime) => {
   });
 
   it('refuses registration after the first /next', async () => {
-    const files = {
-      'index.js':
-        'exports.handler = async () => { const r = await fetch("http://" + process.env.AWS_LAMBDA_RUNTIME_API + "/2020-01-01/extension/register", { method: "POST", headers: { "Lambda-Extension-Name": "late" }, body: JSON.stringify({ events: ["INVOKE"] }) }); return [r.status, (await r.json()).errorType]; };',
-    };
-    await withSandbox(opts(runtime, files), async (sb) => {
+    await withSandbox(opts(runtime, 'registers-late'), async (sb) => {
       expect(expectKind(await sb.invoke({}), 'success').payload).toEqual([403, 'Extension.RegistrationClosed']);
       expect(sb.extensions).toEqual([]);
     });
   });
 
   it('SIGKILLs at shutdown when no extension registered, and SIGKILLs a SIGTERM-ignoring one after 500 ms', async () => {
-    const plain = await Sandbox.start(opts(runtime, { 'index.js': 'exports.handler = async () => 1;' }));
+    const plain = await Sandbox.start(opts(runtime, 'answers-1'));
     await plain.invoke({});
     const down = await plain.shutdown();
     expect(down).toMatchObject({ sigtermSent: false, signal: 'SIGKILL' });
 
-    const stubborn = `
-const api = 'http://' + process.env.AWS_LAMBDA_RUNTIME_API + '/2020-01-01/extension';
-await fetch(api + '/register', { method: 'POST', headers: { 'Lambda-Extension-Name': 'x' }, body: '{"events":[]}' });
-process.on('SIGTERM', () => console.log('got SIGTERM'));
-export const handler = async () => 1;
-`;
-    const sb = await Sandbox.start(opts(runtime, { 'index.mjs': stubborn }));
+    const sb = await Sandbox.start(opts(runtime, 'ignores-sigterm'));
     await sb.invoke({});
     const res = await sb.shutdown();
     expect(res.sigtermSent).toBe(true);
@@ -254,7 +194,7 @@ export const handler = async () => 1;
 
 describe('sandbox on nodejs22.x only', () => {
   it('answers a callback handler', async () => {
-    await withSandbox(opts('nodejs22.x', { 'index.js': 'exports.handler = (e, c, cb) => cb(null, 42);' }), async (sb) => {
+    await withSandbox(opts('nodejs22.x', 'callback-answers-42'), async (sb) => {
       expect(expectKind(await sb.invoke({}), 'success').payload).toBe(42);
     });
   });
@@ -297,7 +237,7 @@ describe('the environment the runtime gets', () => {
 
 describe('sandbox on nodejs24.x only', () => {
   it('refuses a callback handler at init', async () => {
-    await withSandbox(opts('nodejs24.x', { 'index.js': 'exports.handler = (e, c, cb) => cb(null, 42);' }), async (sb) => {
+    await withSandbox(opts('nodejs24.x', 'callback-answers-42'), async (sb) => {
       expect(sb.initError?.errorType).toBe('Runtime.CallbackHandlerDeprecated');
     });
   });

@@ -1,27 +1,47 @@
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { buildSync, type BuildOptions } from 'esbuild';
 import { FUNCTION_FIXTURES } from '../paths';
 
 /**
- * Writes `files` (relative path -> content) into a fresh directory under os.tmpdir() and
- * returns its absolute path: a LAMBDA_TASK_ROOT. Sub-folders are created as needed.
+ * A fresh copy of the fixture function `name` (a folder under test/fixtures/functions), as a task
+ * root in os.tmpdir().
+ *
+ * With `layout` (path in the task root -> file of the fixture folder), only those files are copied,
+ * each to its path: for the tests about a file's name or place (extensionless modules, `.cjs`,
+ * nested folders, a module that is not there), and for files tsc must not see under the name the
+ * runtime needs (an extensionless module, a deliberate syntax error).
  */
-export function makeTaskRoot(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'lambda-task-'));
-  for (const [rel, content] of Object.entries(files)) {
-    const target = join(root, rel);
-    if (!target.startsWith(root + '/')) throw new Error(`makeTaskRoot: path escapes the task root: ${rel}`);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, content);
+export function functionFixture(name: string, layout?: Readonly<Record<string, string>>): string {
+  const source = join(FUNCTION_FIXTURES, name);
+  const escaping = Object.keys(layout ?? {}).find((target) => isAbsolute(target) || normalize(target).split('/')[0] === '..');
+  if (escaping !== undefined) throw new Error(`functionFixture: path escapes the task root: ${escaping}`);
+  const root = mkdtempSync(join(tmpdir(), `lambda-task-${name}-`));
+  if (layout === undefined) {
+    cpSync(source, root, { recursive: true });
+    return root;
+  }
+  for (const [target, file] of Object.entries(layout)) {
+    mkdirSync(dirname(join(root, target)), { recursive: true });
+    copyFileSync(join(source, file), join(root, target));
   }
   return root;
 }
 
-
-/** A fresh copy of the fixture function `name` (a folder under test/fixtures/functions), as a task root. */
-export function functionFixture(name: string): string {
+/**
+ * A task root whose index.js is the fixture file `entry` of folder `name` bundled by esbuild as
+ * CommonJS, the way `esbuild --bundle` ships a function; `options` adds to the build's.
+ */
+export function bundledFixture(name: string, entry: string, options: Pick<BuildOptions, 'target' | 'logLevel'> = {}): string {
   const root = mkdtempSync(join(tmpdir(), `lambda-task-${name}-`));
-  cpSync(join(FUNCTION_FIXTURES, name), root, { recursive: true });
+  buildSync({
+    entryPoints: [join(FUNCTION_FIXTURES, name, entry)],
+    outfile: join(root, 'index.js'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    ...options,
+  });
   return root;
 }

@@ -1,20 +1,20 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { loadUserFunction, loaderStyleFor, type LoaderStyle } from '../../../src/handler/load';
 import { parseHandler } from '../../../src/handler/resolve';
+import { functionFixture } from '../../helpers/sandbox/task-root';
 
 const roots: string[] = [];
 afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
-function taskRoot(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'load-test-'));
+/**
+ * A task root of fixture files under the names a test needs (`functionFixture`'s layout): by
+ * default from test/fixtures/functions/load-candidates, small handlers that say which file was taken.
+ */
+function taskRoot(layout: Record<string, string>, fixture = 'load-candidates'): string {
+  const root = functionFixture(fixture, layout);
   roots.push(root);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, name)), { recursive: true });
-    writeFileSync(join(root, name), content);
-  }
   return root;
 }
 
@@ -63,41 +63,38 @@ describe('loaderStyleFor', () => {
 
 describe('loadUserFunction, 3.x rules (require-first)', () => {
   it('requires an extensionless file first', async () => {
-    const root = taskRoot({ index: 'exports.handler = () => "extensionless"', 'index.js': 'exports.handler = () => "js"' });
+    const root = taskRoot({ index: 'says-extensionless.js', 'index.js': 'says-js.js' });
     const { fn, imported } = await load(root, 'index.handler', 'require-first');
     expect(fn()).toBe('extensionless');
     expect(imported).toEqual([]);
   });
 
   it('requires .js without "type":"module", imports it with', async () => {
-    const cjs = taskRoot({ 'index.js': 'exports.handler = () => "cjs"' });
+    const cjs = taskRoot({ 'index.js': 'says-cjs.js' });
     expect((await load(cjs, 'index.handler', 'require-first')).fn()).toBe('cjs');
-    const esm = taskRoot({ 'index.js': 'export const handler = 1', 'package.json': '{"type":"module"}' });
+    const esm = taskRoot({ 'index.js': 'index.js', 'package.json': 'package.json' }, 'type-module');
     expect((await load(esm, 'index.handler', 'require-first')).imported).toEqual([join(esm, 'index.js')]);
   });
 
   it('imports .mjs and requires .cjs', async () => {
-    const mjs = taskRoot({ 'app.mjs': 'export const handler = 1' });
+    const mjs = taskRoot({ 'app.mjs': 'never-runs.mjs' });
     expect((await load(mjs, 'app.handler', 'require-first')).imported).toEqual([join(mjs, 'app.mjs')]);
-    const cjs = taskRoot({ 'app.cjs': 'exports.handler = () => "cjs"' });
+    const cjs = taskRoot({ 'app.cjs': 'says-cjs.js' });
     expect((await load(cjs, 'app.handler', 'require-first')).fn()).toBe('cjs');
   });
 
   it('walks nested folders and nested property paths', async () => {
-    const root = taskRoot({ 'src/handlers/api.js': 'exports.handlers = { main: () => "nested" }' });
+    const root = taskRoot({ 'src/handlers/api.js': 'nested.js' });
     expect((await load(root, 'src/handlers/api.handlers.main', 'require-first')).fn()).toBe('nested');
   });
 
   it('loads esbuild CJS output with non-configurable export getters untouched', async () => {
-    const root = taskRoot({
-      'index.js':
-        'var h={};Object.defineProperty(h,"handler",{get:()=>()=>"bundled",enumerable:true});module.exports=h;Object.freeze(h);',
-    });
+    const root = taskRoot({ 'index.js': 'bundled.js' });
     expect((await load(root, 'index.handler', 'require-first')).fn()).toBe('bundled');
   });
 
   it('does not look into default exports (only 4.x does)', async () => {
-    const root = taskRoot({ 'index.js': 'exports.default = { handler: () => 1 }' });
+    const root = taskRoot({ 'index.js': 'default-export.js' });
     await expect(load(root, 'index.handler', 'require-first')).rejects.toMatchObject({
       name: 'Runtime.HandlerNotFound',
       message: 'index.handler is undefined or not exported',
@@ -107,29 +104,29 @@ describe('loadUserFunction, 3.x rules (require-first)', () => {
 
 describe('loadUserFunction, 4.x rules (import-all)', () => {
   it.each([
-    [{ index: '', 'index.js': '' }, 'index'],
-    [{ 'index.js': '', 'index.mjs': '' }, 'index.js'],
-    [{ 'index.mjs': '', 'index.cjs': '' }, 'index.mjs'],
-    [{ 'index.cjs': '' }, 'index.cjs'],
-  ])('imports the first of "", .js, .mjs, .cjs that exists (%o)', async (files, expected) => {
-    const root = taskRoot(files);
+    [['index', 'index.js'], 'index'],
+    [['index.js', 'index.mjs'], 'index.js'],
+    [['index.mjs', 'index.cjs'], 'index.mjs'],
+    [['index.cjs'], 'index.cjs'],
+  ])('imports the first of "", .js, .mjs, .cjs that exists (%j)', async (files, expected) => {
+    const root = taskRoot(Object.fromEntries(files.map((file) => [file, 'never-runs.mjs'])));
     expect((await load(root, 'index.handler', 'import-all')).imported).toEqual([join(root, expected)]);
   });
 
   it('retries the property path on the default export', async () => {
-    const root = taskRoot({ 'index.mjs': '' });
+    const root = taskRoot({ 'index.mjs': 'never-runs.mjs' });
     expect((await load(root, 'index.main', 'import-all')).fn()).toBe('default export');
   });
 
   it('falls back to require.resolve from the task root', async () => {
-    const root = taskRoot({ 'node_modules/pkg/index.js': 'exports.handler = () => "from package"' });
+    const root = taskRoot({ 'node_modules/pkg/index.js': 'says-from-package.js' });
     expect((await load(root, 'pkg.handler', 'import-all')).fn()).toBe('from package');
   });
 });
 
 describe('loadUserFunction: the runtime\'s errors', () => {
   it.each<LoaderStyle>(['require-first', 'import-all'])('%s: missing and non-function handlers', async (style) => {
-    const root = taskRoot({ 'index.cjs': 'exports.notAFunction = 42' });
+    const root = taskRoot({ 'index.cjs': 'not-a-function.js' });
     const namespace = { notAFunction: 42 };
     await expect(load(root, 'index.missing', style, namespace)).rejects.toMatchObject({
       name: 'Runtime.HandlerNotFound',
@@ -147,7 +144,7 @@ describe('loadUserFunction: the runtime\'s errors', () => {
   });
 
   it('a syntax error surfaces as the SyntaxError itself', async () => {
-    const root = taskRoot({ 'index.js': 'exports.handler = (' });
+    const root = taskRoot({ 'index.js': 'commonjs.txt' }, 'syntax-errors');
     await expect(load(root, 'index.handler', 'require-first')).rejects.toBeInstanceOf(SyntaxError);
   });
 });

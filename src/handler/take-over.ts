@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describeError } from '../diag';
 import { loadUserFunction, loaderStyleFor, type UserFunction } from './load';
@@ -25,8 +26,9 @@ export async function loadWrappedHandler(env: NodeJS.ProcessEnv): Promise<UserFu
     taskRoot: redirect.taskRoot,
     ref: redirect.ref,
     style: loaderStyleFor(Number.parseInt(process.versions.node, 10)),
-    // The runtime's own require: its error messages name the runtime's entry file, as without us.
-    runtimeRequire: createRequire(process.argv[1] ?? import.meta.url),
+    // The runtime's own require: its error messages name the runtime's entry file, as without us,
+    // by its real path, as Node's loader names the main module.
+    runtimeRequire: createRequire(runtimeEntry()),
     importModule: (specifier) => import(specifier),
   });
   try {
@@ -34,5 +36,15 @@ export async function loadWrappedHandler(env: NodeJS.ProcessEnv): Promise<UserFu
   } catch (error) {
     redirect.diag.error(`could not wrap the handler, running untraced: ${describeError(error)}`);
     return original;
+  }
+}
+
+function runtimeEntry(): string {
+  const entry = process.argv[1];
+  if (entry === undefined) return import.meta.url;
+  try {
+    return realpathSync(entry);
+  } catch {
+    return entry;
   }
 }

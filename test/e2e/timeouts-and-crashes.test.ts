@@ -67,6 +67,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
       ['after-response', {}],
       ['sync', {}],
       ['batch', {}],
+      ['deferred', {}],
       ['after-response', { delayMs: 2000 }],
     ])('delivers its timed-out invocation span and the cut-short fetch (%s export, receiver %j)', async (mode, behaviour) => {
       // Prepare: a 1 s timeout; the handler waits 3 s on a call that never answers.

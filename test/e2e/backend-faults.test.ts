@@ -186,6 +186,9 @@ describe.each(runtimes.map((r) => r.name))('%s, OTLP backend faults', (runtime) 
 describe.each(runtimes.map((r) => r.name))('%s, OTLP over TLS', (runtime) => {
   const certs = testCertificates();
   const trustTestCa = { NODE_EXTRA_CA_CERTS: certs.caFile };
+  // The first export loads the serialiser and makes a TLS handshake (through a tunnel, for the
+  // proxy): on a busy 2-core machine that alone can take most of the default 500 ms bound.
+  const TLS_BOUND_MS = 1000;
 
   async function withTlsReceiver(tls: ReceiverTls, fn: (receiver: OtlpReceiver) => Promise<void>): Promise<void> {
     const receiver = await OtlpReceiver.start({}, tls);
@@ -199,7 +202,7 @@ describe.each(runtimes.map((r) => r.name))('%s, OTLP over TLS', (runtime) => {
   it('exports to a certificate from a CA in NODE_EXTRA_CA_CERTS, sends SNI, and resumes the session after a freeze', async () => {
     await withTlsReceiver(certs.localhost, async (receiver) => {
       // After each invocation the backend drops the idle connection, as one does over a long freeze.
-      const results = await invokeEcho({ runtime, receiver, env: trustTestCa }, 3, (sandbox) => expect(ourLines(sandbox)).toEqual([]), () => {
+      const results = await invokeEcho({ runtime, receiver, env: trustTestCa, boundMs: TLS_BOUND_MS }, 3, (sandbox) => expect(ourLines(sandbox)).toEqual([]), () => {
         receiver.dropIdleConnections();
       });
       expect(deliveredIds(receiver)).toEqual(results.map((r) => r.requestId).sort());
@@ -232,7 +235,7 @@ describe.each(runtimes.map((r) => r.name))('%s, OTLP over TLS', (runtime) => {
     try {
       await withTlsReceiver(certs.localhost, async (receiver) => {
         const env = { ...trustTestCa, HTTPS_PROXY: proxy.url };
-        const results = await invokeEcho({ runtime, receiver, env }, 2, (sandbox) => expect(ourLines(sandbox)).toEqual([]));
+        const results = await invokeEcho({ runtime, receiver, env, boundMs: TLS_BOUND_MS }, 2, (sandbox) => expect(ourLines(sandbox)).toEqual([]));
         expect(deliveredIds(receiver)).toEqual(results.map((r) => r.requestId).sort());
         // One tunnel, kept alive across the freeze.
         expect(proxy.requests()).toEqual([{ method: 'CONNECT', target: `localhost:${receiver.port}`, proxyAuthorization: undefined }]);

@@ -17,6 +17,9 @@ export const budgets: readonly Budget[] = [
   { figure: 'init added', maxVsUpstream: 1 / 4 },
   { figure: 'warm latency added, median', max: 1, strict: true },
   { figure: 'warm latency added, p99', max: 3, strict: true },
+  // Issue #13: the bill must not grow with the backend's latency (auto defers the export while
+  // invocations come often, as they do in the bench).
+  { figure: 'billed time added, median', max: 2, strict: true },
   { figure: 'CPU per invocation added', maxVsUpstream: 1 / 2 },
   { figure: 'memory added', maxVsUpstream: 1 / 2 },
   // 300 KB read as 300 000 bytes (the stricter reading).

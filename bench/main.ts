@@ -12,6 +12,7 @@ import type { FunctionName } from './functions';
 import { renderTable, writeJson, type Row } from './report';
 import { coldStarts, of, warmInvocations, type ColdSamples, type PerVariant, type RunContext, type Variant, type WarmSamples } from './scenarios';
 import { median, percentile, summarize } from './stats';
+import { deadlineTimerMicros } from './deadline-timer';
 import { triggerDetectionMicros } from './trigger-detection';
 import { buildUpstreamLayer, OURS_WRAPPER, ROOT, snapshotOursLayer, UPSTREAM_WRAPPER } from './upstream-layer';
 
@@ -19,6 +20,9 @@ const NONE: Variant = { name: 'none' };
 const UPSTREAM: Variant = { name: 'upstream', wrapper: UPSTREAM_WRAPPER };
 const OURS: Variant = { name: 'ours', wrapper: OURS_WRAPPER };
 const OURS_SYNC: Variant = { name: 'ours-sync', wrapper: OURS_WRAPPER, env: { LAMBDA_OTEL_EXPORT_MODE: 'sync' } };
+/** auto (ours) defers the export while invocations come often, as they do here; this one never does. */
+const OURS_AFTER_RESPONSE: Variant = { name: 'ours-after-response', wrapper: OURS_WRAPPER, env: { LAMBDA_OTEL_EXPORT_MODE: 'after-response' } };
+const MODE_PREFIX: Partial<Record<Variant['name'], string>> = { 'ours-sync': 'sync mode: ', 'ours-after-response': 'after-response mode: ' };
 const RECEIVER_DELAYS_MS = [0, 50, 200];
 
 function log(message: string): void {
@@ -40,7 +44,7 @@ function warmRows(warm: PerVariant<WarmSamples>, label: string, ours: Variant): 
   of(warm, 'none').segments.forEach((segment, i) => {
     const seg = mapVariants(warm, (w) => w.segments[i]);
     const at = `(${label}receiver ${segment.receiverDelayMs} ms)`;
-    const prefix = ours === OURS_SYNC ? 'sync mode: ' : '';
+    const prefix = MODE_PREFIX[ours.name] ?? '';
     rows.push(added(mapVariants(seg, (s) => median(s.latencyMs)), `${prefix}warm latency added, median ${at}`, 'ms', ours));
     rows.push(added(mapVariants(seg, (s) => percentile(s.latencyMs, 99)), `${prefix}warm latency added, p99 ${at}`, 'ms', ours));
     rows.push(added(mapVariants(seg, (s) => median(s.billedMs)), `${prefix}billed time added, median ${at}`, 'ms', ours));
@@ -68,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
   const cold: Record<string, PerVariant<ColdSamples>> = {};
   let warm: PerVariant<WarmSamples>;
   let warmSdk: PerVariant<WarmSamples>;
+  let exportTraffic: Record<string, { requests: number; bytes: number }>;
   try {
     const coldCases: [RuntimeName, FunctionName][] = [
       ['nodejs24.x', 'plain'],
@@ -78,8 +83,10 @@ export async function main(argv: string[]): Promise<number> {
       log(`cold starts: ${runtime}, ${fn} function, ${coldRounds} rounds x 3 variants`);
       cold[`${runtime}, ${fn}`] = await coldStarts(runtime, fn, coldRounds, [NONE, UPSTREAM, OURS], run);
     }
-    log(`warm invocations: nodejs24.x, plain function, ${warmPerDelay} x 4 variants at receiver delays ${RECEIVER_DELAYS_MS.join(', ')} ms`);
-    warm = await warmInvocations('nodejs24.x', 'plain', warmPerDelay, RECEIVER_DELAYS_MS, [NONE, UPSTREAM, OURS, OURS_SYNC], run);
+    log(`warm invocations: nodejs24.x, plain function, ${warmPerDelay} x 5 variants at receiver delays ${RECEIVER_DELAYS_MS.join(', ')} ms`);
+    const requestsBefore = receiver.requests().length;
+    warm = await warmInvocations('nodejs24.x', 'plain', warmPerDelay, RECEIVER_DELAYS_MS, [NONE, UPSTREAM, OURS, OURS_AFTER_RESPONSE, OURS_SYNC], run);
+    exportTraffic = trafficPerInvocation(receiver.requests().slice(requestsBefore), of(warm, 'ours').warmInvocations);
     log(`warm invocations: nodejs24.x, one DynamoDB GetItem per invocation, ${warmPerDelay} x 3 variants`);
     warmSdk = await warmInvocations('nodejs24.x', 'aws-sdk-call', warmPerDelay, [0], [NONE, UPSTREAM, OURS], run);
   } finally {
@@ -93,6 +100,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   log('trigger detection, in this process');
   const detection = triggerDetectionMicros(Math.max(2000, Math.round(20000 * scale)));
+  const deadlineTimer = deadlineTimerMicros(Math.max(20_000, Math.round(200_000 * scale)));
 
   const rows: Row[] = [];
   for (const [key, samples] of Object.entries(cold)) {
@@ -102,6 +110,7 @@ export async function main(argv: string[]): Promise<number> {
     rows.push(added(mapVariants(samples, (s) => median(s.firstInvocationMs)), `first-invocation added (${key})`, 'ms'));
   }
   rows.push(...warmRows(warm, '', OURS));
+  rows.push(...warmRows(warm, '', OURS_AFTER_RESPONSE));
   rows.push(...warmRows(warm, '', OURS_SYNC));
   rows.push(...warmRows(warmSdk, 'DynamoDB call, ', OURS));
   rows.push(added(mapVariants(warm, (w) => w.peakRssBytes), `memory added (VmHWM, ${of(warm, 'ours').warmInvocations} warm)`, 'bytes'));
@@ -115,7 +124,12 @@ export async function main(argv: string[]): Promise<number> {
     .map(([event, us]) => `${event} ${us.toFixed(1)}`)
     .join(', ');
   console.log(`\ntrigger detection + parent/links per event (us, bench process on ${process.version}): ${detectionLine}`);
+  console.log(`deadline timer armed and cleared per invocation that answers in time: ${deadlineTimer.toFixed(2)} us`);
   console.log(`spans received per service (sanity: traced variants export every invocation): ${JSON.stringify(spansByService)}`);
+  const traffic = Object.entries(exportTraffic)
+    .map(([service, t]) => `${service} ${t.requests.toFixed(2)} requests, ${Math.round(t.bytes)} bytes`)
+    .join('; ');
+  console.log(`export traffic per warm invocation (plain function, all receiver delays): ${traffic}`);
 
   const file = writeJson(ROOT, {
     date: new Date().toISOString(),
@@ -126,8 +140,10 @@ export async function main(argv: string[]): Promise<number> {
     figures: rows,
     verdicts,
     triggerDetectionMicros: detection,
+    deadlineTimerMicros: deadlineTimer,
     layerSizes: { ours: oursSize, upstream: upstreamSize },
     spansByService,
+    exportTraffic,
     summaries: {
       cold: Object.fromEntries(
         Object.entries(cold).map(([k, s]) => [k, mapVariants(s, (x) => ({ init: summarize(x.initMs), firstInvocation: summarize(x.firstInvocationMs) }))]),
@@ -154,4 +170,17 @@ export async function main(argv: string[]): Promise<number> {
   const missed = verdicts.filter((v) => !v.ok);
   for (const v of missed) console.error(`budget missed: ${v.figure} (budget ${v.budget})`);
   return missed.length === 0 ? 0 : 1;
+}
+
+/** Export requests and bytes per invocation, per service (each variant exports as its own service). */
+function trafficPerInvocation(requests: ReturnType<OtlpReceiver['requests']>, invocations: number): Record<string, { requests: number; bytes: number }> {
+  const out: Record<string, { requests: number; bytes: number }> = {};
+  for (const request of requests) {
+    for (const service of request.services) {
+      const entry = (out[service] ??= { requests: 0, bytes: 0 });
+      entry.requests += 1 / invocations;
+      entry.bytes += request.bodyBytes / request.services.length / invocations;
+    }
+  }
+  return out;
 }

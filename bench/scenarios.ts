@@ -7,14 +7,14 @@ import type { OtlpReceiver } from '../test/helpers/sandbox/otlp-receiver';
 import { Sandbox, type InvokeResult, type RuntimeName } from '../test/helpers/sandbox/sandbox';
 import { apiGatewayEvent, makeFunction, type FunctionName } from './functions';
 
-export type VariantName = 'none' | 'upstream' | 'ours' | 'ours-sync';
+export type VariantName = 'none' | 'upstream' | 'ours' | 'ours-after-response' | 'ours-sync';
 export interface Variant {
   readonly name: VariantName;
   /** AWS_LAMBDA_EXEC_WRAPPER; none for the bare function. */
   readonly wrapper?: string;
   readonly env?: Readonly<Record<string, string>>;
 }
-/** A value for each variant a scenario ran (`ours-sync` runs in some only). */
+/** A value for each variant a scenario ran (the export-mode variants run in some only). */
 export type PerVariant<T> = Partial<Record<VariantName, T>>;
 
 function perVariant<T>(variants: readonly Variant[], make: () => T): PerVariant<T> {

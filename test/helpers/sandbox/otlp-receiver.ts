@@ -49,6 +49,8 @@ export interface ReceivedRequest {
   readonly contentEncoding: string;
   readonly bodyBytes: number;
   readonly spanCount: number;
+  /** `service.name` of the spans' resources, once each. */
+  readonly services: string[];
   /** Whether its spans were recorded (2xx and not hanging). */
   readonly accepted: boolean;
   /** A body that could not be decoded. */
@@ -195,6 +197,7 @@ export class OtlpReceiver {
         contentEncoding,
         bodyBytes: body.length,
         spanCount: spans.length,
+        services: [...new Set(spans.map((span) => String(span.resource['service.name'])))],
         accepted: accepted && error === undefined,
         error,
         tls: this.secure ? { servername: socket.servername ?? false, sessionReused: socket.isSessionReused?.() ?? false } : undefined,

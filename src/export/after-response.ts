@@ -56,7 +56,11 @@ export function afterResponsePolicy(flusher: Flusher, flushTimeoutMs: number, de
    * first: the environment is never held past the deadline because an answer went unnoticed.
    */
   const untilAnswered = (key: string, deadlineMs: number | undefined): Promise<void> => {
-    if (answeredEarly.delete(key)) return RESOLVED;
+    const early = answeredEarly.has(key);
+    // One invocation at a time in this mode: any other id is from an invocation whose event has
+    // passed, answered after its waiter gave up near the deadline. Kept, it would stay for ever.
+    answeredEarly.clear();
+    if (early) return RESOLVED;
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);

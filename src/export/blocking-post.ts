@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { isRetryableStatus } from './retry';
 import type { SendResult } from './sink';
 
 /**
@@ -40,14 +41,16 @@ export function postBlocking(url: string, headers: Readonly<Record<string, strin
     // A bare thread: no preload (an eval worker runs no `--import`), no instrumentation.
     worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { url, headers, body, state } });
   } catch (error) {
-    return { ok: false, reason: `could not start the export thread: ${String(error)}`, retryable: false };
+    return { ok: false, reason: `could not start the export thread: ${String(error)}`, retryable: true };
   }
   worker.unref();
   const waited = Atomics.wait(state, 0, PENDING, timeoutMs);
   void worker.terminate();
   // Nothing is retried or kept: the process is dying.
-  if (waited === 'timed-out') return { ok: false, reason: `no answer within ${timeoutMs} ms`, retryable: false, timedOut: true };
+  // Retryable: not by this dying thread, but by the runtime's next start, from what was kept on disk.
+  if (waited === 'timed-out') return { ok: false, reason: `no answer within ${timeoutMs} ms`, retryable: true, uncertain: true, timedOut: true };
   const status = Atomics.load(state, 1);
   if (status >= 200 && status < 300) return { ok: true };
-  return { ok: false, reason: status < 0 ? 'connection failed' : `HTTP ${status}`, retryable: false };
+  if (status < 0) return { ok: false, reason: 'connection failed', retryable: true };
+  return { ok: false, reason: `HTTP ${status}`, retryable: isRetryableStatus(status) };
 }

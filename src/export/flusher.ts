@@ -27,6 +27,15 @@ interface Kept {
   uncertainSends: number;
 }
 
+/** How a flush goes about it: the last ones try even a backend being skipped; one before a kill also keeps its body on disk. */
+interface Urgency {
+  readonly ignoresPause: boolean;
+  readonly keepsOnDisk: boolean;
+}
+const NORMAL: Urgency = { ignoresPause: false, keepsOnDisk: false };
+const BEFORE_EXIT: Urgency = { ignoresPause: true, keepsOnDisk: false };
+const BEFORE_KILL: Urgency = { ignoresPause: true, keepsOnDisk: true };
+
 /** After a failed export, flushes skip the backend for this long, doubling up to the maximum. */
 const FIRST_PAUSE_MS = 2_000;
 const MAX_PAUSE_MS = 60_000;
@@ -89,7 +98,16 @@ export class Flusher {
 
   /** Exports what is waiting, unless the backend is being skipped after a failure. Never rejects. */
   flush(timeoutMs: number): Promise<void> {
-    return this.start({ at: performance.now() + timeoutMs, ms: timeoutMs }, false);
+    return this.start({ at: performance.now() + timeoutMs, ms: timeoutMs }, NORMAL);
+  }
+
+  /**
+   * The export of a process that Lambda is about to kill (an invocation out of time): it tries the
+   * backend even while skipping it, and keeps the body on disk until the backend took it, for the
+   * runtime's next start in this environment to send if the kill comes first.
+   */
+  flushBeforeKill(timeoutMs: number): Promise<void> {
+    return this.start({ at: performance.now() + timeoutMs, ms: timeoutMs }, BEFORE_KILL);
   }
 
   /**
@@ -123,7 +141,7 @@ export class Flusher {
    * counts whatever is still waiting afterwards as dropped (`shutdown`).
    */
   async flushBeforeExit(budgetMs: number): Promise<void> {
-    await this.start({ at: performance.now() + budgetMs, ms: budgetMs }, true);
+    await this.start({ at: performance.now() + budgetMs, ms: budgetMs }, BEFORE_EXIT);
     this.dropped.add('shutdown', this.buffer.take().length + this.keptSpans);
     this.keep([]);
   }
@@ -168,24 +186,24 @@ export class Flusher {
    * One export at a time (one connection): a flush that finds one running waits for it, within
    * its own bound. Promises are few on purpose: with the context manager's hooks each one costs.
    */
-  private start(deadline: Deadline, final: boolean): Promise<void> {
-    if (this.running !== undefined) return this.afterRunning(this.running, deadline, final);
-    const running = this.export(deadline, final);
+  private start(deadline: Deadline, urgency: Urgency): Promise<void> {
+    if (this.running !== undefined) return this.afterRunning(this.running, deadline, urgency);
+    const running = this.export(deadline, urgency);
     // An export with nothing to do is over already; only one still sending is waited for.
     if (this.sending) this.running = running;
     return running;
   }
 
-  private async afterRunning(running: Promise<void>, deadline: Deadline, final: boolean): Promise<void> {
+  private async afterRunning(running: Promise<void>, deadline: Deadline, urgency: Urgency): Promise<void> {
     await settledWithin(running, deadline.at - performance.now());
-    if (performance.now() < deadline.at) await this.start(deadline, final);
+    if (performance.now() < deadline.at) await this.start(deadline, urgency);
   }
 
-  private async export(deadline: Deadline, final: boolean): Promise<void> {
+  private async export(deadline: Deadline, urgency: Urgency): Promise<void> {
     try {
       this.collectBufferDrops();
       const started = performance.now();
-      if (!final && started < this.pausedUntil) return;
+      if (!urgency.ignoresPause && started < this.pausedUntil) return;
       const fresh = this.buffer.take();
       if (fresh.length === 0 && this.kept.length === 0) return;
       const batches = fresh.length === 0 ? this.kept : [...this.kept, { spans: fresh, bytes: 0, uncertainSends: 0 }];
@@ -195,7 +213,7 @@ export class Flusher {
       let result: SendResult;
       try {
         this.sink ??= this.openSink();
-        result = await this.sink.send(spans, deadline);
+        result = await this.sink.send(spans, deadline, urgency.keepsOnDisk);
       } catch (error) {
         this.dropped.add('export-failed', spans.length);
         this.diag.once('export:internal', 'error', `export failed inside the layer: ${String(error)}; spans dropped`);
@@ -213,6 +231,10 @@ export class Flusher {
 
   /** What a send's outcome means for the spans sent (`batches`, `count` in all) and for the next flushes. */
   private settle(result: SendResult, batches: Kept[], count: number, started: number): void {
+    if (!result.ok && result.keptOnDisk === true) {
+      this.diag.debug(`kept ${count} spans on disk for the next start of the runtime (${result.reason})`);
+      return;
+    }
     if (result.ok) {
       this.exported += count;
       this.pausedUntil = 0;

@@ -48,7 +48,7 @@ function fanOut(sinks: readonly SpanSink[], names: readonly TracesExporter[]): S
     };
   };
   return {
-    send: async (spans, deadline) => combine(await Promise.all(sinks.map((sink) => sink.send(spans, deadline)))),
+    send: async (spans, deadline, keepOnDisk) => combine(await Promise.all(sinks.map((sink) => sink.send(spans, deadline, keepOnDisk)))),
     // One after the other, each within what is left of the bound: the thread is blocked anyway.
     sendBlocking(spans, timeoutMs) {
       const deadline = Date.now() + timeoutMs;

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import type { OtlpConfig } from '../config/load';
 import { proxyFor } from '../net/proxy';
 import { postBlocking } from './blocking-post';
+import { Spill } from './spill';
 import type { Deadline, SendResult, SpanSink } from './sink';
 import { HttpTransport } from './transport';
 
@@ -16,6 +17,9 @@ export class OtlpHttpSink implements SpanSink {
   private readonly headers: Record<string, string>;
   /** Or why there is none: a proxy variable that cannot be used. */
   private readonly transport: HttpTransport | string;
+  private readonly spill = new Spill();
+  /** Whether what an earlier process kept on disk was sent (or tried) yet. */
+  private recovered = false;
 
   constructor(private readonly config: OtlpConfig) {
     const url = new URL(config.url);
@@ -27,21 +31,48 @@ export class OtlpHttpSink implements SpanSink {
     if (config.compression === 'gzip') this.headers['Content-Encoding'] = 'gzip';
   }
 
-  send(spans: ReadableSpan[], deadline: Deadline): Promise<SendResult> {
+  send(spans: ReadableSpan[], deadline: Deadline, keepOnDisk = false): Promise<SendResult> {
     const transport = this.transport;
     if (typeof transport === 'string') return Promise.resolve({ ok: false, reason: transport, retryable: false });
     const body = this.serialize(spans);
     if (typeof body === 'string') return Promise.resolve({ ok: false, reason: body, retryable: false });
-    const request = { headers: this.headers, ...body, deadline, attemptTimeoutMs: this.config.timeoutMs };
     // Our own export must never become a span of the function's trace, whatever else is hooked.
-    return context.with(suppressTracing(context.active()), () => transport.post(request));
+    return context.with(suppressTracing(context.active()), async () => {
+      // What an earlier process of this environment kept on disk, dying, goes first, once.
+      if (!this.recovered) {
+        this.recovered = true;
+        await this.sendSpilled(transport, deadline);
+      }
+      const kept = keepOnDisk ? this.spill.keep(body.body) : undefined;
+      const result = await transport.post({ headers: this.headers, ...body, deadline, attemptTimeoutMs: this.config.timeoutMs });
+      return this.settleKept(kept, result);
+    });
   }
 
-  /** One attempt, straight to the endpoint (no proxy): the process is dying, nothing is kept. */
+  /** One attempt, straight to the endpoint (no proxy): the process is dying; the body waits on disk meanwhile. */
   sendBlocking(spans: ReadableSpan[], timeoutMs: number): SendResult {
     const body = this.serialize(spans);
     if (typeof body === 'string') return { ok: false, reason: body, retryable: false };
-    return postBlocking(this.config.url, this.headers, body.body, Math.min(timeoutMs, this.config.timeoutMs));
+    const kept = this.spill.keep(body.body);
+    return this.settleKept(kept, postBlocking(this.config.url, this.headers, body.body, Math.min(timeoutMs, this.config.timeoutMs)));
+  }
+
+  /** A body kept on disk is forgotten once the backend took it (or never will); otherwise it waits there. */
+  private settleKept(path: string | undefined, result: SendResult): SendResult {
+    if (path === undefined) return result;
+    if (result.ok || !result.retryable) {
+      this.spill.forget(path);
+      return result;
+    }
+    return { ...result, keptOnDisk: true };
+  }
+
+  private async sendSpilled(transport: HttpTransport, deadline: Deadline): Promise<void> {
+    for (const { path, body } of this.spill.waiting()) {
+      const result = await transport.post({ headers: this.headers, body, serialisedBytes: body.byteLength, deadline, attemptTimeoutMs: this.config.timeoutMs });
+      if (!result.ok && result.retryable) return;
+      this.spill.forget(path);
+    }
   }
 
   /** The request body and its size before compression, or why there is none. */

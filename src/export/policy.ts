@@ -39,7 +39,7 @@ export function exportBound(flushTimeoutMs: number, deadlineMs: number | undefin
 /** What every policy does the same way: the urgent flushes and the last one. */
 export function commonFlushes(flusher: Flusher): Pick<ExportPolicy, 'flushNow' | 'flushBlocking' | 'shutdown'> {
   return {
-    flushNow: (boundMs) => (boundMs > 0 ? flusher.flush(boundMs) : Promise.resolve()),
+    flushNow: (boundMs) => (boundMs > 0 ? flusher.flushBeforeKill(boundMs) : Promise.resolve()),
     flushBlocking: (boundMs) => {
       if (boundMs > 0) flusher.flushBlocking(boundMs);
     },

@@ -31,16 +31,20 @@ export type SendResult =
       readonly retryAfterMs?: number;
       readonly attempts?: number;
       readonly bytes?: number;
+      /** Not sent, but written to disk for the runtime's next start in this environment (src/export/spill.ts). */
+      readonly keptOnDisk?: boolean;
     };
 
 /**
  * Where finished spans go: OTLP/HTTP, the console, or nowhere.
  */
 export interface SpanSink {
-  send(spans: ReadableSpan[], deadline: Deadline): Promise<SendResult>;
+  /** `keepOnDisk`: the process may be killed before the answer; keep the body until it comes. */
+  send(spans: ReadableSpan[], deadline: Deadline, keepOnDisk?: boolean): Promise<SendResult>;
   /**
    * Sends without returning to the event loop, blocking the thread for at most `timeoutMs`: for a
    * process that is about to die of an uncaught exception, whose event loop never turns again.
+   * The body is kept on disk until the backend took it.
    */
   sendBlocking(spans: ReadableSpan[], timeoutMs: number): SendResult;
 }

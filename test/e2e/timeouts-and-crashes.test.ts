@@ -126,6 +126,31 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
       expect(doomed?.attributes['aws.lambda.cut_short']).toBe('crash');
     });
 
+    it('a backend that cannot answer before the process dies: the span waits on disk and leaves at the next start', async () => {
+      // The dying process's export hangs (a starved CPU or a slow backend would look the same).
+      receiver().setBehaviour({ answers: (n) => (n === 0 ? { hang: true } : {}) });
+      const sandbox = await Sandbox.start({
+        runtime,
+        taskRoot: linkOtelApi(functionFixture('crashes')),
+        handler: 'index.handler',
+        wrapper: LAYER_WRAPPER,
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url },
+      });
+      try {
+        const crashed = await sandbox.invoke({ how: 'throw-in-timer' });
+        expect(receiver().spans()).toEqual([]);
+        // Lambda starts the runtime again in the same environment (its /tmp kept) for the next invocation.
+        const next = await sandbox.invoke({ how: 'none' });
+        expect(next.coldStart).toBe(true);
+        const spans = await receiver().waitForSpans(4);
+        const crashedSpan = spans.find((s) => s.attributes['faas.invocation_id'] === crashed.requestId);
+        expect(crashedSpan?.attributes['aws.lambda.crashed']).toBe(true);
+        expect(sandbox.logs()).not.toContain('[lambda-otel-preload]');
+      } finally {
+        await sandbox.shutdown();
+      }
+    });
+
     it('keeps the meaning of the function\'s own uncaughtException listener', async () => {
       const options: SandboxOptions = {
         runtime,

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { nowMs } from './clock';
 import { parseErrorBody, RuntimeApi, type ErrorBody, type ExtensionRecord, type InitErrorRecord } from './runtime-api';
@@ -53,6 +54,7 @@ export const runtimes: readonly RuntimeConfig[] = [
 export const SANDBOX_OWNED: readonly string[] = [
   'PATH',
   'HOME',
+  'TMPDIR',
   'AWS_LAMBDA_RUNTIME_API',
   '_HANDLER',
   'LAMBDA_TASK_ROOT',
@@ -279,6 +281,8 @@ export class Sandbox {
   private readonly initTimeoutMs: number;
   private readonly functionName: string;
   private readonly region: string;
+  /** This environment's /tmp (TMPDIR). */
+  readonly tmpDir = mkdtempSync(join(tmpdir(), 'lambda-tmp-'));
 
   private constructor(
     readonly options: SandboxOptions,
@@ -366,6 +370,8 @@ export class Sandbox {
         this.options.initializationType ?? (this.multiConcurrency ? 'lambda-managed-instances' : 'on-demand'),
       TZ: ':UTC',
       LANG: 'en_US.UTF-8',
+      // Lambda gives each environment a /tmp of its own, which outlives a crashed runtime process.
+      TMPDIR: this.tmpDir,
       NODE_PATH: [runtimeNodeModules(), this.runtime.runtimeDir, this.options.taskRoot].join(':'),
     };
     if (this.options.wrapper !== undefined) env.AWS_LAMBDA_EXEC_WRAPPER = this.options.wrapper;

@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -8,6 +8,13 @@ import { proxyFor } from '../net/proxy';
 import { postBlocking } from './blocking-post';
 import type { Deadline, SendResult, SpanSink } from './sink';
 import { HttpTransport } from './transport';
+
+/**
+ * Our own export must never become a span of the function's trace, whatever else is hooked. One
+ * context for every export: a new one per flush would be garbage that outlives young-generation
+ * collections (see propagation/root-context.ts).
+ */
+const UNTRACED = suppressTracing(ROOT_CONTEXT);
 
 const CONTENT_TYPE = { 'http/protobuf': 'application/x-protobuf', 'http/json': 'application/json' } as const;
 
@@ -33,8 +40,7 @@ export class OtlpHttpSink implements SpanSink {
     const body = this.serialize(spans);
     if (typeof body === 'string') return Promise.resolve({ ok: false, reason: body, retryable: false });
     const request = { headers: this.headers, ...body, deadline, attemptTimeoutMs: this.config.timeoutMs };
-    // Our own export must never become a span of the function's trace, whatever else is hooked.
-    return context.with(suppressTracing(context.active()), () => transport.post(request));
+    return context.with(UNTRACED, () => transport.post(request));
   }
 
   /** One attempt, straight to the endpoint (no proxy): the process is dying, nothing is kept. */

@@ -114,6 +114,9 @@ export async function main(argv: string[]): Promise<number> {
   rows.push(...warmRows(warm, '', OURS_SYNC));
   rows.push(...warmRows(warmSdk, 'DynamoDB call, ', OURS));
   rows.push(added(mapVariants(warm, (w) => w.peakRssBytes), `memory added (VmHWM, ${of(warm, 'ours').warmInvocations} warm)`, 'bytes'));
+  // Issue #10: the soak figure. What RSS gained from the end of the warm-up to the end of the run.
+  const soaked = of(warm, 'ours').segments.reduce((n, segment) => n + segment.latencyMs.length, 0);
+  rows.push(added(mapVariants(warm, (w) => w.rssGrowthBytes), `RSS growth added over ${soaked} warm invocations (VmRSS)`, 'bytes'));
   rows.push({ id: 'layer zip', unit: 'bytes', upstream: upstreamSize.zipped, ours: oursSize.zipped });
   rows.push({ id: 'layer unzipped', unit: 'bytes', upstream: upstreamSize.unzipped, ours: oursSize.unzipped });
 
@@ -153,6 +156,7 @@ export async function main(argv: string[]): Promise<number> {
           fn,
           mapVariants(samples, (w) => ({
             peakRssBytes: w.peakRssBytes,
+            rssGrowthBytes: w.rssGrowthBytes,
             segments: w.segments.map((s) => ({
               receiverDelayMs: s.receiverDelayMs,
               latency: summarize(s.latencyMs),

@@ -103,6 +103,8 @@ export interface WarmSamples {
   readonly segments: WarmSegment[];
   /** VmHWM after every warm invocation. */
   readonly peakRssBytes: number;
+  /** VmRSS after the last warm invocation minus VmRSS after the warm-up: what a soak adds. */
+  readonly rssGrowthBytes: number;
   readonly warmInvocations: number;
 }
 
@@ -117,9 +119,10 @@ function cpuMs(pid: number): number {
   return ns / 1e6;
 }
 
-function peakRss(pid: number): number {
-  const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (m === null) throw new Error(`no VmHWM for ${pid}`);
+/** VmHWM (peak) or VmRSS (now) of a process, in bytes. */
+function memoryOf(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (m === null) throw new Error(`no ${field} for ${pid}`);
   return Number(m[1]) * 1024;
 }
 
@@ -140,6 +143,8 @@ export async function warmInvocations(
     const pid = (v: Variant): number => sandboxes.get(v.name)?.pid ?? Number.NaN;
     receiver.setBehaviour({});
     for (let i = 0; i < 1 + warmup; i++) for (const v of variants) await invokeOk(sandboxes.get(v.name) as Sandbox, v);
+    const rssAfterWarmup = perVariant(variants, () => 0);
+    for (const v of variants) rssAfterWarmup[v.name] = memoryOf(pid(v), 'VmRSS');
 
     const segments = perVariant<WarmSegment[]>(variants, () => []);
     for (const delay of delaysMs) {
@@ -167,7 +172,15 @@ export async function warmInvocations(
     receiver.setBehaviour({});
     const warmCount = warmup + perDelay * delaysMs.length;
     return Object.fromEntries(
-      variants.map((v) => [v.name, { segments: of(segments, v.name), peakRssBytes: peakRss(pid(v)), warmInvocations: warmCount }]),
+      variants.map((v) => [
+        v.name,
+        {
+          segments: of(segments, v.name),
+          peakRssBytes: memoryOf(pid(v), 'VmHWM'),
+          rssGrowthBytes: memoryOf(pid(v), 'VmRSS') - of(rssAfterWarmup, v.name),
+          warmInvocations: warmCount,
+        },
+      ]),
     ) as PerVariant<WarmSamples>;
   } finally {
     for (const sandbox of sandboxes.values()) await sandbox.shutdown();

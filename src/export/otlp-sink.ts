@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -9,6 +9,13 @@ import { postBlocking } from './blocking-post';
 import { Spill } from './spill';
 import type { Deadline, SendResult, SpanSink } from './sink';
 import { HttpTransport } from './transport';
+
+/**
+ * Our own export must never become a span of the function's trace, whatever else is hooked. One
+ * context for every export: a new one per flush would be garbage that outlives young-generation
+ * collections (see propagation/root-context.ts).
+ */
+const UNTRACED = suppressTracing(ROOT_CONTEXT);
 
 const CONTENT_TYPE = { 'http/protobuf': 'application/x-protobuf', 'http/json': 'application/json' } as const;
 
@@ -36,17 +43,27 @@ export class OtlpHttpSink implements SpanSink {
     if (typeof transport === 'string') return Promise.resolve({ ok: false, reason: transport, retryable: false });
     const body = this.serialize(spans);
     if (typeof body === 'string') return Promise.resolve({ ok: false, reason: body, retryable: false });
-    // Our own export must never become a span of the function's trace, whatever else is hooked.
-    return context.with(suppressTracing(context.active()), async () => {
-      // What an earlier process of this environment kept on disk, dying, goes first, once.
-      if (!this.recovered) {
-        this.recovered = true;
-        await this.sendSpilled(transport, deadline);
-      }
-      const kept = keepOnDisk ? this.spill.keep(body.body) : undefined;
-      const result = await transport.post({ headers: this.headers, ...body, deadline, attemptTimeoutMs: this.config.timeoutMs });
-      return this.settleKept(kept, result);
-    });
+    if (this.recovered && !keepOnDisk) {
+      const request = { headers: this.headers, ...body, deadline, attemptTimeoutMs: this.config.timeoutMs };
+      return context.with(UNTRACED, () => transport.post(request));
+    }
+    return context.with(UNTRACED, () => this.sendKeeping(transport, body, deadline, keepOnDisk));
+  }
+
+  /** The first send of a process (what an earlier one kept on disk, dying, goes first), or one that keeps its body on disk. */
+  private async sendKeeping(
+    transport: HttpTransport,
+    body: { body: Uint8Array; serialisedBytes: number },
+    deadline: Deadline,
+    keepOnDisk: boolean,
+  ): Promise<SendResult> {
+    if (!this.recovered) {
+      this.recovered = true;
+      await this.sendSpilled(transport, deadline);
+    }
+    const kept = keepOnDisk ? this.spill.keep(body.body) : undefined;
+    const result = await transport.post({ headers: this.headers, ...body, deadline, attemptTimeoutMs: this.config.timeoutMs });
+    return this.settleKept(kept, result);
   }
 
   /** One attempt, straight to the endpoint (no proxy): the process is dying; the body waits on disk meanwhile. */

@@ -1,7 +1,6 @@
 import {
   defaultTextMapGetter,
   isSpanContextValid,
-  ROOT_CONTEXT,
   trace,
   TraceFlags,
   type Context,
@@ -11,6 +10,7 @@ import {
 } from '@opentelemetry/api';
 import type { XrayContext } from '../config/load';
 import type { Carrier, Trigger } from '../triggers/types';
+import { PLAIN_ROOT_CONTEXT } from './root-context';
 import { parseXrayHeader, XRAY_HEADER } from './xray';
 
 
@@ -50,7 +50,7 @@ export function parentContext(
   propagator: TextMapPropagator,
   xrayMode: XrayContext,
 ): ParentContext {
-  let parent = trigger.parentCarrier === undefined ? ROOT_CONTEXT : extractSafely(propagator, trigger.parentCarrier);
+  let parent = trigger.parentCarrier === undefined ? PLAIN_ROOT_CONTEXT : extractSafely(propagator, trigger.parentCarrier);
   const remoteParent = validSpanContext(parent);
   const links: Link[] = [];
 
@@ -90,9 +90,9 @@ function spanKey(context: SpanContext): string {
 /** Propagators should not throw, but a custom one might; a broken header must not fail the call. */
 function extractSafely(propagator: TextMapPropagator, carrier: Carrier): Context {
   try {
-    return propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter);
+    return propagator.extract(PLAIN_ROOT_CONTEXT, carrier, defaultTextMapGetter);
   } catch {
-    return ROOT_CONTEXT;
+    return PLAIN_ROOT_CONTEXT;
   }
 }
 

@@ -1,6 +1,5 @@
 import {
   propagation,
-  ROOT_CONTEXT,
   trace,
   TraceFlags,
   type Context,
@@ -8,6 +7,7 @@ import {
 } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { MAX_LINKS, parentContext } from '../../../src/propagation/extract';
+import { PLAIN_ROOT_CONTEXT } from '../../../src/propagation/root-context';
 import { XrayPropagator } from '../../../src/propagation/xray';
 import { detectTrigger } from '../../../src/triggers/detect';
 import type { Trigger } from '../../../src/triggers/types';
@@ -72,7 +72,7 @@ describe('parentContext', () => {
 
   it('only links the X-Ray header in link mode, and only when sampled', () => {
     const linked = parentContext(trigger('eventbridge-scheduled'), LAMBDA_SAMPLED, W3C, 'link');
-    expect(linked.parent).toBe(ROOT_CONTEXT);
+    expect(linked.parent).toBe(PLAIN_ROOT_CONTEXT);
     expect(linked.links).toEqual([
       { context: { traceId: LAMBDA_TRACE_ID, spanId: '1111111111111111', traceFlags: TraceFlags.SAMPLED, isRemote: true } },
     ]);
@@ -81,14 +81,14 @@ describe('parentContext', () => {
 
   it('ignores the X-Ray header when off', () => {
     const { parent, links } = parentContext(trigger('eventbridge-scheduled'), LAMBDA_SAMPLED, W3C, 'off');
-    expect(parent).toBe(ROOT_CONTEXT);
+    expect(parent).toBe(PLAIN_ROOT_CONTEXT);
     expect(links).toEqual([]);
   });
 
   it('ignores a malformed X-Ray header', () => {
     for (const header of ['', 'Root=1-5e66d96f-7491f09c79d18acf3d050aaa', 'garbage']) {
       const { parent, links } = parentContext(trigger('eventbridge-scheduled'), header, W3C, 'parent');
-      expect(parent).toBe(ROOT_CONTEXT);
+      expect(parent).toBe(PLAIN_ROOT_CONTEXT);
       expect(links).toEqual([]);
     }
   });
@@ -103,7 +103,7 @@ describe('parentContext', () => {
 
   it('links every SQS record that carries context: traceparent and AWSTraceHeader', () => {
     const { parent, links } = parentContext(trigger('sqs'), undefined, W3C, 'parent');
-    expect(parent).toBe(ROOT_CONTEXT);
+    expect(parent).toBe(PLAIN_ROOT_CONTEXT);
     expect(links.map((link) => link.context)).toEqual([
       expect.objectContaining({ traceId: '8bf92f3577b34da6a3ce929d0e0e4736', spanId: '40f067aa0ba902b7', isRemote: true }),
       expect.objectContaining({ traceId: '5759e988bd862e3fe1be46a994272793', spanId: '53995c3f42cd8ad8', isRemote: true }),
@@ -184,6 +184,6 @@ describe('parentContext', () => {
   });
 
   it('gives the root context for an unknown trigger and no header', () => {
-    expect(parentContext(detectTrigger(null, OPTIONS), undefined, W3C, 'parent')).toEqual({ parent: ROOT_CONTEXT, links: [] });
+    expect(parentContext(detectTrigger(null, OPTIONS), undefined, W3C, 'parent')).toEqual({ parent: PLAIN_ROOT_CONTEXT, links: [] });
   });
 });

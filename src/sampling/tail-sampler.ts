@@ -31,9 +31,10 @@ const NOT_RECORD: SamplingResult = { decision: SamplingDecision.NOT_RECORD };
  * Tail sampling (LAMBDA_OTEL_SAMPLING=tail): whether an invocation's spans are exported is decided
  * once it has ended, from how it went. One per process (per worker thread on managed instances),
  * in three moments:
- * - as a span starts, `sampler` records it whatever happens next. It marks it sampled, which is
- *   what its trace context tells the services it calls, exactly when the trace will be kept
- *   anyway: its parent was sampled, or its trace id is in the ratio's share.
+ * - as a span starts, `sampler` records it, whatever happens next (unless a parent that was not
+ *   sampled is followed). It marks it sampled, which is what its trace context tells the services
+ *   it calls, exactly when the trace will be kept anyway: its parent was sampled, or its trace id
+ *   is in the ratio's share.
  * - as a span ends, this processor (between the invocation's span budget and the export buffer)
  *   holds it with its invocation's `HeldSpans`, found in the context the span started in;
  * - as the invocation ends, its verdict forwards every one of its spans to the buffer, or drops
@@ -152,7 +153,7 @@ export class TailSampler implements SpanProcessor {
   }
 }
 
-export function heldSpansOf(context: Context): HeldSpans | undefined {
+function heldSpansOf(context: Context): HeldSpans | undefined {
   return context.getValue(HELD_SPANS_KEY) as HeldSpans | undefined;
 }
 

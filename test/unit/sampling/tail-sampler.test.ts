@@ -200,6 +200,19 @@ describe('tail sampling', () => {
     expect(cold.exporter.getFinishedSpans().map((s) => [s.attributes['faas.coldstart'], s.attributes[REASON]])).toEqual([[true, 'coldstart']]);
   });
 
+  it('samples spans outside any invocation by the ratio alone, as they start', () => {
+    const tail = tailSampled();
+    const tracer = tail.provider.getTracer('module init');
+    tail.ids.next = 'in';
+    const chosen = tracer.startSpan('load config');
+    tail.ids.next = 'out';
+    const other = tracer.startSpan('warm cache');
+    expect([chosen.isRecording(), other.isRecording()]).toEqual([true, false]);
+    chosen.end();
+    other.end();
+    expect(tail.exported().map((s) => [s.name, traceStateOf(s)])).toEqual([['load config', `ot=th:${TEN_PERCENT}`]]);
+  });
+
   describe('under a parent from the event', () => {
     const parentId = 'abcdef0123456789abcdef0123456789';
     const parentSpanId = '0123456789abcdef';

@@ -127,7 +127,7 @@ export class Invocation {
     clearTimeout(this.deadlineTimer);
     this.open.clear();
     const failure = recordEnding(this.span, this.trigger, ending);
-    // With tail sampling, an invocation that is dropped leaves the counts of what was dropped to the next one kept.
+    // With tail sampling, a dropped invocation leaves the drop counts to the next one kept.
     if (this.held?.end(this.span, failure) !== false) recordDropped(this.span, this.owner.takeDropped());
     this.span.end();
     this.owner.ended(this);

@@ -1,7 +1,11 @@
 /** The benchmarked functions (task roots) and the event they get. */
+import { linkOtelApi } from '../test/helpers/layer';
 import { functionFixture } from '../test/helpers/sandbox/task-root';
 
-export type FunctionName = 'plain' | 'aws-sdk' | 'aws-sdk-call';
+export type FunctionName = 'plain' | 'aws-sdk' | 'aws-sdk-call' | 'client-spans';
+
+/** Read by the client-spans function: how many client spans it makes per invocation. */
+export const CLIENT_SPANS_ENV = 'BENCH_CLIENT_SPANS';
 
 /**
  * ES module handlers (index.mjs), as most new functions are, from
@@ -9,10 +13,13 @@ export type FunctionName = 'plain' | 'aws-sdk' | 'aws-sdk-call';
  * - plain: answers an API Gateway request from memory;
  * - aws-sdk: the same, but loads the runtime's DynamoDB client at init (a cold-start figure);
  * - aws-sdk-call: also reads the order with one DynamoDB GetItem per invocation (the loopback
- *   AWS endpoint), so the SDK span's per-invocation cost shows.
+ *   AWS endpoint), so the SDK span's per-invocation cost shows;
+ * - client-spans: the plain function plus `BENCH_CLIENT_SPANS` client spans of its own, made with
+ *   its own @opentelemetry/api (no-ops without a layer): what spans cost, without a network call's noise.
  */
 export function makeFunction(name: FunctionName): string {
-  return functionFixture('bench-orders', { 'index.mjs': `${name}.mjs` });
+  const taskRoot = functionFixture('bench-orders', { 'index.mjs': `${name}.mjs` });
+  return name === 'client-spans' ? linkOtelApi(taskRoot) : taskRoot;
 }
 
 /** An API Gateway HTTP API (payload 2.0) request. */

@@ -5,12 +5,22 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { AwsEndpoint } from '../test/helpers/sandbox/aws-endpoint';
-import { OtlpReceiver } from '../test/helpers/sandbox/otlp-receiver';
+import { OtlpReceiver, type ReceivedSpan } from '../test/helpers/sandbox/otlp-receiver';
 import type { RuntimeName } from '../test/helpers/sandbox/sandbox';
 import { check } from './budgets';
-import type { FunctionName } from './functions';
+import { CLIENT_SPANS_ENV, type FunctionName } from './functions';
 import { renderTable, writeJson, type Row } from './report';
-import { coldStarts, of, warmInvocations, type ColdSamples, type PerVariant, type RunContext, type Variant, type WarmSamples } from './scenarios';
+import {
+  coldStarts,
+  of,
+  warmInvocations,
+  type ColdSamples,
+  type PerVariant,
+  type RunContext,
+  type Variant,
+  type VariantName,
+  type WarmSamples,
+} from './scenarios';
 import { median, percentile, summarize } from './stats';
 import { deadlineTimerMicros } from './deadline-timer';
 import { triggerDetectionMicros } from './trigger-detection';
@@ -24,6 +34,19 @@ const OURS_SYNC: Variant = { name: 'ours-sync', wrapper: OURS_WRAPPER, env: { LA
 const OURS_AFTER_RESPONSE: Variant = { name: 'ours-after-response', wrapper: OURS_WRAPPER, env: { LAMBDA_OTEL_EXPORT_MODE: 'after-response' } };
 const MODE_PREFIX: Partial<Record<Variant['name'], string>> = { 'ours-sync': 'sync mode: ', 'ours-after-response': 'after-response mode: ' };
 const RECEIVER_DELAYS_MS = [0, 50, 200];
+/** Head and tail sampling at the same ratio (tail also keeps failures, cold starts and its p99). */
+const SAMPLING_RATIOS = [1, 10] as const;
+const SAMPLING_MODES = ['head', 'tail'] as const;
+const CLIENT_SPANS = [1, 50] as const;
+function samplingVariant(mode: (typeof SAMPLING_MODES)[number], percent: (typeof SAMPLING_RATIOS)[number]): Variant {
+  const ratio = String(percent / 100);
+  const env: Record<string, string> =
+    mode === 'head'
+      ? { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: ratio }
+      : { LAMBDA_OTEL_SAMPLING: 'tail', LAMBDA_OTEL_SAMPLING_RATIO: ratio };
+  return { name: `${mode}-${percent}`, wrapper: OURS_WRAPPER, env };
+}
+const SAMPLING_VARIANTS = SAMPLING_RATIOS.flatMap((percent) => SAMPLING_MODES.map((mode) => samplingVariant(mode, percent)));
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -73,6 +96,9 @@ export async function main(argv: string[]): Promise<number> {
   let warm: PerVariant<WarmSamples>;
   let warmSdk: PerVariant<WarmSamples>;
   let exportTraffic: Record<string, { requests: number; bytes: number }>;
+  const sampling = new Map<(typeof CLIENT_SPANS)[number], PerVariant<WarmSamples>>();
+  /** Invocation spans each sampling variant exported, per span count: how many it kept. */
+  const kept = new Map<(typeof CLIENT_SPANS)[number], Record<string, number>>();
   try {
     const coldCases: [RuntimeName, FunctionName][] = [
       ['nodejs24.x', 'plain'],
@@ -89,6 +115,16 @@ export async function main(argv: string[]): Promise<number> {
     exportTraffic = trafficPerInvocation(receiver.requests().slice(requestsBefore), of(warm, 'ours').warmInvocations);
     log(`warm invocations: nodejs24.x, one DynamoDB GetItem per invocation, ${warmPerDelay} x 3 variants`);
     warmSdk = await warmInvocations('nodejs24.x', 'aws-sdk-call', warmPerDelay, [0], [NONE, UPSTREAM, OURS], run);
+    // At least 200 each: at 10 % that is 20 exports give or take 4, rather than 4 give or take 2,
+    // and an export is most of what a kept invocation costs.
+    const samplingPerVariant = Math.max(200, warmPerDelay);
+    for (const spans of CLIENT_SPANS) {
+      log(`warm invocations: nodejs24.x, ${spans} client spans per invocation, ${samplingPerVariant} x ${3 + SAMPLING_VARIANTS.length} variants (no sampling, head and tail sampling at 1 and 10 %)`);
+      const before = receiver.spans().length;
+      const withSpans: RunContext = { ...run, env: { ...run.env, [CLIENT_SPANS_ENV]: String(spans) } };
+      sampling.set(spans, await warmInvocations('nodejs24.x', 'client-spans', samplingPerVariant, [0], [NONE, UPSTREAM, OURS, ...SAMPLING_VARIANTS], withSpans));
+      kept.set(spans, countInvocationSpans(receiver.spans().slice(before)));
+    }
   } finally {
     await receiver.close();
     await aws.close();
@@ -117,6 +153,18 @@ export async function main(argv: string[]): Promise<number> {
   // Issue #10: the soak figure. What RSS gained from the end of the warm-up to the end of the run.
   const soaked = of(warm, 'ours').segments.reduce((n, segment) => n + segment.latencyMs.length, 0);
   rows.push(added(mapVariants(warm, (w) => w.rssGrowthBytes), `RSS growth added over ${soaked} warm invocations (VmRSS)`, 'bytes'));
+  for (const [spans, samples] of sampling) {
+    const segment = mapVariants(samples, (w) => w.segments[0]);
+    for (const variant of SAMPLING_VARIANTS) {
+      const at = `(${variant.name.replace('-', ' sampling ')} %, ${spans} client spans)`;
+      if (variant.name.startsWith('tail')) {
+        rows.push(added(mapVariants(segment, (s) => median(s.latencyMs)), `warm latency added, median ${at}`, 'ms', variant));
+        rows.push(added(mapVariants(segment, (s) => percentile(s.latencyMs, 99)), `warm latency added, p99 ${at}`, 'ms', variant));
+      }
+      rows.push(added(mapVariants(segment, (s) => s.cpuMsPerInvocation), `CPU per invocation added ${at}`, 'ms', variant));
+      rows.push(added(mapVariants(samples, (w) => w.peakRssBytes), `memory added (VmHWM, ${of(samples, 'none').warmInvocations} warm) ${at}`, 'bytes', variant));
+    }
+  }
   rows.push({ id: 'layer zip', unit: 'bytes', upstream: upstreamSize.zipped, ours: oursSize.zipped });
   rows.push({ id: 'layer unzipped', unit: 'bytes', upstream: upstreamSize.unzipped, ours: oursSize.unzipped });
 
@@ -128,11 +176,12 @@ export async function main(argv: string[]): Promise<number> {
     .join(', ');
   console.log(`\ntrigger detection + parent/links per event (us, bench process on ${process.version}): ${detectionLine}`);
   console.log(`deadline timer armed and cleared per invocation that answers in time: ${deadlineTimer.toFixed(2)} us`);
-  console.log(`spans received per service (sanity: traced variants export every invocation): ${JSON.stringify(spansByService)}`);
+  console.log(`spans received per service (sanity: traced variants export every invocation; sampled ones a share): ${JSON.stringify(spansByService)}`);
   const traffic = Object.entries(exportTraffic)
     .map(([service, t]) => `${service} ${t.requests.toFixed(2)} requests, ${Math.round(t.bytes)} bytes`)
     .join('; ');
   console.log(`export traffic per warm invocation (plain function, all receiver delays): ${traffic}`);
+  console.log(`\ntail vs head sampling at the same ratio (ours, added to no layer):\n${renderSamplingTable(sampling, kept)}`);
 
   const file = writeJson(ROOT, {
     date: new Date().toISOString(),
@@ -167,7 +216,8 @@ export async function main(argv: string[]): Promise<number> {
         ]),
       ),
     },
-    samples: { cold, warm, warmSdk },
+    samplingKept: Object.fromEntries(kept),
+    samples: { cold, warm, warmSdk, sampling: Object.fromEntries(sampling) },
   });
   console.log(`results: ${join('bench-results', file.split('/bench-results/')[1])} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 
@@ -187,4 +237,45 @@ function trafficPerInvocation(requests: ReturnType<OtlpReceiver['requests']>, in
     }
   }
   return out;
+}
+
+/** Invocation spans by service (`bench-<variant>`), as the receiver got them. */
+function countInvocationSpans(spans: readonly ReceivedSpan[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const span of spans) {
+    if (span.attributes['faas.invocation_id'] === undefined) continue;
+    const service = String(span.resource['service.name']);
+    counts[service] = (counts[service] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * Tail against head sampling, per ratio and span count: CPU per invocation and peak memory, each
+ * added to no layer, and how many invocations each kept (tail also keeps cold starts and its p99);
+ * with ours exporting everything (the default) for reference.
+ */
+function renderSamplingTable(sampling: ReadonlyMap<number, PerVariant<WarmSamples>>, kept: ReadonlyMap<number, Record<string, number>>): string {
+  const lines = [
+    '| client spans | ratio | kept head / tail | CPU head | CPU tail | tail - head | CPU, no sampling | memory head | memory tail | tail - head |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+  for (const [spans, samples] of sampling) {
+    const none = of(samples, 'none');
+    const invocations = none.warmInvocations + 1;
+    const keptBy = (name: VariantName): number => kept.get(spans)?.[`bench-${name}`] ?? 0;
+    for (const percent of SAMPLING_RATIOS) {
+      const head = of(samples, `head-${percent}`);
+      const tail = of(samples, `tail-${percent}`);
+      const cpu = (w: WarmSamples): number => w.segments[0].cpuMsPerInvocation - none.segments[0].cpuMsPerInvocation;
+      const memory = (w: WarmSamples): number => w.peakRssBytes - none.peakRssBytes;
+      lines.push(
+        `| ${spans} | ${percent} % | ${keptBy(`head-${percent}`)} / ${keptBy(`tail-${percent}`)} of ${invocations} | ` +
+          `${cpu(head).toFixed(2)} ms | ${cpu(tail).toFixed(2)} ms | ${(cpu(tail) - cpu(head)).toFixed(2)} ms | ${cpu(of(samples, 'ours')).toFixed(2)} ms | ` +
+          `${mb(memory(head))} | ${mb(memory(tail))} | ${mb(memory(tail) - memory(head))} |`,
+      );
+    }
+  }
+  return lines.join('\n');
 }

@@ -7,7 +7,8 @@ import type { OtlpReceiver } from '../test/helpers/sandbox/otlp-receiver';
 import { Sandbox, type InvokeResult, type RuntimeName } from '../test/helpers/sandbox/sandbox';
 import { apiGatewayEvent, makeFunction, type FunctionName } from './functions';
 
-export type VariantName = 'none' | 'upstream' | 'ours' | 'ours-after-response' | 'ours-sync';
+/** `head-1`, `tail-10`…: ours with head or tail sampling keeping 1 or 10 % (of the rest, for tail). */
+export type VariantName = 'none' | 'upstream' | 'ours' | 'ours-after-response' | 'ours-sync' | 'head-1' | 'tail-1' | 'head-10' | 'tail-10';
 export interface Variant {
   readonly name: VariantName;
   /** AWS_LAMBDA_EXEC_WRAPPER; none for the bare function. */

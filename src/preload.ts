@@ -64,6 +64,7 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     takeDropped: () => flusher.takeDropped(),
     flushTimeoutMs: config.flushTimeoutMs,
     timeoutMarginMs: config.timeoutMarginMs,
+    tailSampler: tracing.tailSampler,
     diag,
   });
   const beforeUserCode = (): void => {

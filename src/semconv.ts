@@ -71,6 +71,10 @@ export const ATTR_LAMBDA_CUT_SHORT = 'aws.lambda.cut_short';
  * itself stay under `aws.lambda.`).
  */
 export const ATTR_PREFIX_SPANS_DROPPED = 'lambda_otel.spans_dropped.';
+/** Invocations that tail sampling dropped since the last invocation it kept, on that one (their spans: `sampled_out` above). */
+export const ATTR_INVOCATIONS_DROPPED_SAMPLED_OUT = 'lambda_otel.invocations_dropped.sampled_out';
+/** Why tail sampling kept an invocation: `error`, `timeout`, `crash`, `coldstart`, `slow`, `ratio` or `parent`. */
+export const ATTR_SAMPLING_REASON = 'lambda_otel.sampling.reason';
 
 // HTTP server spans (stable).
 export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';

@@ -21,6 +21,9 @@ export type LogLevel = ValueOf<'OTEL_LOG_LEVEL'>;
 export type ExportMode = ValueOf<'LAMBDA_OTEL_EXPORT_MODE'>;
 export type XrayContext = ValueOf<'LAMBDA_OTEL_XRAY_CONTEXT'>;
 export type InstrumentationName = ValueOf<'OTEL_NODE_ENABLED_INSTRUMENTATIONS'>[number];
+/** An invocation tail sampling always keeps; the same words name the reason on its span. */
+export type KeepRule = Exclude<ValueOf<'LAMBDA_OTEL_SAMPLING_KEEP'>[number], 'none'>;
+export type SlowThreshold = ValueOf<'LAMBDA_OTEL_SAMPLING_SLOW'>;
 
 export const INSTRUMENTATIONS = SETTINGS.OTEL_NODE_ENABLED_INSTRUMENTATIONS.choices;
 
@@ -33,6 +36,16 @@ export interface OtlpConfig {
   readonly protocol: OtlpProtocol;
   /** The standard proxy variables, for the export only. */
   readonly proxy: ProxyVariables;
+}
+
+/** LAMBDA_OTEL_SAMPLING=tail: the decision waits for the end of each invocation (src/sampling/). */
+export interface TailSamplingConfig {
+  /** Share of the invocations that no rule keeps, kept by trace id. */
+  readonly ratio: number;
+  readonly keep: readonly KeepRule[];
+  readonly slow: SlowThreshold;
+  /** Under a parent that was not sampled: record nothing, or keep failures all the same. */
+  readonly unsampledParent: ValueOf<'LAMBDA_OTEL_SAMPLING_UNSAMPLED_PARENT'>;
 }
 
 /** What Lambda tells the process about the function through its environment. */
@@ -61,7 +74,10 @@ export interface Config {
   /** Where spans go, each of them; empty for `none`. */
   readonly tracesExporters: readonly TracesExporter[];
   readonly otlp: OtlpConfig;
+  /** Head sampling, at each trace's start; unused when `tailSampling` is set. */
   readonly sampler: { readonly name: SamplerName; readonly ratio: number };
+  /** Undefined with LAMBDA_OTEL_SAMPLING=head (the default). */
+  readonly tailSampling: TailSamplingConfig | undefined;
   readonly propagators: readonly PropagatorName[];
   readonly xrayContext: XrayContext;
   readonly captureUrlQuery: boolean;
@@ -119,6 +135,20 @@ export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
     maxConcurrency: positiveInt(lambdaVar('AWS_LAMBDA_MAX_CONCURRENCY')),
   };
 
+  // Read whatever the mode, so that a malformed value is reported before someone relies on it.
+  const tailSampling: TailSamplingConfig = {
+    ratio: read('LAMBDA_OTEL_SAMPLING_RATIO'),
+    keep: read('LAMBDA_OTEL_SAMPLING_KEEP').filter((rule): rule is KeepRule => rule !== 'none'),
+    slow: read('LAMBDA_OTEL_SAMPLING_SLOW'),
+    unsampledParent: read('LAMBDA_OTEL_SAMPLING_UNSAMPLED_PARENT'),
+  };
+  const tail = read('LAMBDA_OTEL_SAMPLING') === 'tail';
+  if (tail) {
+    for (const name of ['OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG'] as const) {
+      if (env[name]?.trim()) warn(`${name} is not used with LAMBDA_OTEL_SAMPLING=tail; the share of other invocations kept is LAMBDA_OTEL_SAMPLING_RATIO`);
+    }
+  }
+
   const resourceAttributes = read('OTEL_RESOURCE_ATTRIBUTES');
   const propagators = read('OTEL_PROPAGATORS');
   const enabled = read('OTEL_NODE_ENABLED_INSTRUMENTATIONS');
@@ -139,6 +169,7 @@ export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
       proxy: readProxyVariables(env),
     },
     sampler: { name: read('OTEL_TRACES_SAMPLER'), ratio: read('OTEL_TRACES_SAMPLER_ARG') },
+    tailSampling: tail ? tailSampling : undefined,
     propagators: [...new Set(propagators.map((name) => (name === 'xray-lambda' ? 'xray' : name)))].filter(
       (name): name is PropagatorName => name !== 'none',
     ),

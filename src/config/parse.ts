@@ -34,6 +34,8 @@ export type SettingSpec = Common &
     | { readonly kind: 'ratio'; readonly default: number }
     /** A whole number from 1 to a million. */
     | { readonly kind: 'count'; readonly default: number }
+    /** A positive number of milliseconds (`800`), or a percentile of recent values (`p99`, from `p1` to `p99.9`). */
+    | { readonly kind: 'millisOrPercentile'; readonly default: MillisOrPercentile }
     /** Free text (a name): any value without control characters. */
     | { readonly kind: 'text'; readonly default: string | undefined }
     | { readonly kind: 'httpUrl'; readonly default: string | undefined }
@@ -59,6 +61,8 @@ export type SettingSpec = Common &
 
 type StringMap = Readonly<Record<string, string>>;
 
+export type MillisOrPercentile = { readonly ms: number } | { readonly percentile: number };
+
 /** The parsed value of a setting declared as `S`. */
 export type ValueOfSpec<S extends SettingSpec> =
   | (S extends { readonly kind: 'flag' }
@@ -67,11 +71,13 @@ export type ValueOfSpec<S extends SettingSpec> =
         ? number
         : S extends { readonly kind: 'text' | 'httpUrl' }
           ? string
-          : S extends { readonly kind: 'oneOf'; readonly choices: readonly (infer C)[] }
-            ? C
-            : S extends { readonly kind: 'listOf'; readonly choices: readonly (infer C)[] }
-              ? readonly C[]
-              : StringMap)
+          : S extends { readonly kind: 'millisOrPercentile' }
+            ? MillisOrPercentile
+            : S extends { readonly kind: 'oneOf'; readonly choices: readonly (infer C)[] }
+              ? C
+              : S extends { readonly kind: 'listOf'; readonly choices: readonly (infer C)[] }
+                ? readonly C[]
+                : StringMap)
   | (S extends { readonly default: undefined } ? undefined : never);
 
 /** Longer values are rejected whole: no legitimate setting comes near, and warnings stay short. */
@@ -97,6 +103,7 @@ export function shownDefault(spec: SettingSpec): string {
   if (spec.shownDefault !== undefined) return spec.shownDefault;
   if (spec.kind === 'keyValues' || spec.kind === 'headers') return '(none)';
   if (spec.kind === 'listOf') return spec.default.length === 0 ? '(none)' : spec.default.join(',');
+  if (spec.kind === 'millisOrPercentile') return showMillisOrPercentile(spec.default);
   return String(spec.default);
 }
 
@@ -135,6 +142,8 @@ function parse(spec: SettingSpec, text: string): Parsed<unknown> {
       return parseNumber(text, (n) => n >= 0 && n <= 1, 'is not a number from 0 to 1');
     case 'count':
       return parseNumber(text, (n) => Number.isInteger(n) && n >= 1 && n <= MAX_COUNT, `is not a whole number from 1 to ${MAX_COUNT}`);
+    case 'millisOrPercentile':
+      return parseMillisOrPercentile(text);
     case 'text':
       return { ok: true, value: text };
     case 'httpUrl':
@@ -156,6 +165,8 @@ function show(spec: SettingSpec, value: unknown): string {
   switch (spec.kind) {
     case 'millis':
       return `${String(value)} ms`;
+    case 'millisOrPercentile':
+      return showMillisOrPercentile(value as MillisOrPercentile);
     case 'text':
       return quote(String(value));
     case 'listOf':
@@ -198,6 +209,23 @@ function parseFlag(text: string): Parsed<boolean> {
 function parseNumber(text: string, inRange: (value: number) => boolean, problem: string): Parsed<number> {
   const value = DECIMAL.test(text) ? Number(text) : NaN;
   return inRange(value) ? { ok: true, value } : { ok: false, problem };
+}
+
+/** Percentiles need at least 1 / (1 - p) recent values; past p99.9 that is more than are kept. */
+const MAX_PERCENTILE = 99.9;
+
+function parseMillisOrPercentile(text: string): Parsed<MillisOrPercentile> {
+  const problem = `is neither a positive number of milliseconds (at most ${MAX_MILLIS}) nor a percentile from p1 to p${MAX_PERCENTILE}`;
+  if (text[0] === 'p' || text[0] === 'P') {
+    const percentile = parseNumber(text.slice(1), (n) => n >= 1 && n <= MAX_PERCENTILE, problem);
+    return percentile.ok ? { ok: true, value: { percentile: percentile.value } } : percentile;
+  }
+  const ms = parseNumber(text, (n) => n > 0 && n <= MAX_MILLIS, problem);
+  return ms.ok ? { ok: true, value: { ms: ms.value } } : ms;
+}
+
+function showMillisOrPercentile(value: MillisOrPercentile): string {
+  return 'ms' in value ? `${value.ms} ms` : `p${value.percentile}`;
 }
 
 function parseHttpUrl(value: string): Parsed<string> {

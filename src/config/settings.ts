@@ -119,6 +119,34 @@ export const SETTINGS = {
     default: 1,
     doc: 'Ratio for the `traceidratio` samplers, from 0 to 1.',
   },
+  LAMBDA_OTEL_SAMPLING: {
+    kind: 'oneOf',
+    choices: ['head', 'tail'],
+    default: 'head',
+    doc: 'When the layer decides which traces to keep: `head`, as each trace starts, with `OTEL_TRACES_SAMPLER`; `tail`, once each invocation has ended, keeping every invocation that matches `LAMBDA_OTEL_SAMPLING_KEEP` and `LAMBDA_OTEL_SAMPLING_RATIO` of the others (see [Tail sampling](#tail-sampling)).',
+  },
+  LAMBDA_OTEL_SAMPLING_RATIO: {
+    kind: 'ratio',
+    default: 0.1,
+    doc: 'With `tail` sampling: the share of the other invocations kept, from 0 to 1, chosen by trace id and written as the sampling threshold `ot=th:…` in every kept span\'s tracestate.',
+  },
+  LAMBDA_OTEL_SAMPLING_KEEP: {
+    kind: 'listOf',
+    choices: ['error', 'timeout', 'crash', 'coldstart', 'slow', 'none'],
+    default: ['error', 'timeout', 'crash', 'coldstart', 'slow'],
+    doc: 'With `tail` sampling: the invocations always kept, comma-separated: `error` (an error or a 5xx answer), `timeout`, `crash` (the process died), `coldstart`, `slow` (see `LAMBDA_OTEL_SAMPLING_SLOW`); `none` alone keeps only the ratio.',
+  },
+  LAMBDA_OTEL_SAMPLING_SLOW: {
+    kind: 'millisOrPercentile',
+    default: { percentile: 99 },
+    doc: 'With `tail` sampling: what `slow` means, a duration in milliseconds (`800`) or a percentile of the last 1000 invocations of this process (`p99`: slower than 99 % of them; from `p1` to `p99.9`; worker thread on managed instances).',
+  },
+  LAMBDA_OTEL_SAMPLING_UNSAMPLED_PARENT: {
+    kind: 'oneOf',
+    choices: ['follow', 'keep-errors'],
+    default: 'follow',
+    doc: 'With `tail` sampling, when the event carries a parent that was not sampled: `follow` it (nothing is recorded), or `keep-errors`, which records the invocation and keeps it on an error, timeout or crash (the trace then lacks its upstream part). A sampled parent always keeps the whole invocation.',
+  },
   OTEL_PROPAGATORS: {
     kind: 'listOf',
     choices: ['tracecontext', 'baggage', 'xray', 'xray-lambda', 'none'],

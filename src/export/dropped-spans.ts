@@ -5,13 +5,14 @@
  *   long, or more spans between two exports than the buffer holds);
  * - `export-failed`: the backend refused them (a 4xx other than 408 and 429, an untrusted
  *   certificate), or a send whose outcome was unknown (no answer in time) failed again;
- * - `shutdown`: still waiting when the shutdown flush ended.
+ * - `shutdown`: still waiting when the shutdown flush ended;
+ * - `sampled-out`: tail sampling dropped their invocation (src/sampling/): by design, not lost.
  */
-export const DROP_REASONS = ['over-budget', 'buffer-full', 'export-failed', 'shutdown'] as const;
+export const DROP_REASONS = ['over-budget', 'buffer-full', 'export-failed', 'shutdown', 'sampled-out'] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 export type DropCounts = Readonly<Record<DropReason, number>>;
 
-const none = (): Record<DropReason, number> => ({ 'over-budget': 0, 'buffer-full': 0, 'export-failed': 0, shutdown: 0 });
+const none = (): Record<DropReason, number> => ({ 'over-budget': 0, 'buffer-full': 0, 'export-failed': 0, shutdown: 0, 'sampled-out': 0 });
 
 /** Counts spans dropped, by reason: since the last `take()`, and in all. */
 export class DroppedSpans {

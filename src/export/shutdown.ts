@@ -48,8 +48,10 @@ export function flushOnSigterm(policy: ExportPolicy, diag: Diag, totals: () => E
  * (a warning when anything was lost, a debug line otherwise).
  */
 export function reportTotals(diag: Diag, { exported, dropped }: ExportTotals, flushMs: number): void {
-  const lost = DROP_REASONS.filter((reason) => dropped[reason] > 0).map((reason) => `${dropped[reason]} ${reason}`);
-  const summary = `shutdown flush took ${flushMs} ms; this environment exported ${exported} spans`;
+  const lost = DROP_REASONS.filter((reason) => reason !== 'sampled-out' && dropped[reason] > 0).map((reason) => `${dropped[reason]} ${reason}`);
+  // What tail sampling left out is what was asked for: said, but no reason for a warning.
+  const sampledOut = dropped['sampled-out'] > 0 ? ` (${dropped['sampled-out']} more sampled out)` : '';
+  const summary = `shutdown flush took ${flushMs} ms; this environment exported ${exported} spans${sampledOut}`;
   if (lost.length === 0) diag.debug(`${summary} and dropped none`);
   else diag.warn(`${summary} and dropped ${lost.join(', ')}`);
 }

@@ -9,6 +9,7 @@ import {
   ATTR_PREFIX_SPANS_DROPPED,
   ERROR_TYPE_VALUE_TIMEOUT,
 } from '../semconv';
+import type { Failure } from '../sampling/rules';
 import { responseAttributes } from '../triggers/response';
 import type { Trigger } from '../triggers/types';
 
@@ -23,18 +24,23 @@ export type Ending =
   /** Something called `process.exit()` while the invocation ran. */
   | { readonly kind: 'exited'; readonly code: number };
 
-/** Writes how the invocation ended onto its span: status, exception, the trigger's response attributes. */
-export function recordEnding(span: Span, trigger: Trigger, ending: Ending): void {
+/**
+ * Writes how the invocation ended onto its span (status, exception, the trigger's response
+ * attributes) and says how it failed, if it did: an error (thrown, or an error answer such as an
+ * HTTP 5xx), a timeout, or a crash.
+ */
+export function recordEnding(span: Span, trigger: Trigger, ending: Ending): Failure | undefined {
   switch (ending.kind) {
     case 'answered': {
       if (ending.error !== undefined && ending.error !== null) {
         recordError(span, ending.error);
-        return;
+        return 'error';
       }
       const response = responseAttributes(trigger, ending.result);
       span.setAttributes(response.attributes);
-      if (response.isError) span.setStatus({ code: SpanStatusCode.ERROR });
-      return;
+      if (!response.isError) return undefined;
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      return 'error';
     }
     case 'timed-out':
       span.setAttributes({
@@ -46,11 +52,11 @@ export function recordEnding(span: Span, trigger: Trigger, ending: Ending): void
         code: SpanStatusCode.ERROR,
         message: `timed out: still running ${ending.remainingMs} ms before the ${ending.timeoutMs / 1000} s timeout`,
       });
-      return;
+      return 'timeout';
     case 'exited':
       span.setAttribute(ATTR_LAMBDA_CRASHED, true);
       span.setStatus({ code: SpanStatusCode.ERROR, message: `the process exited during the invocation: process.exit(${ending.code})` });
-      return;
+      return 'crash';
     case 'crashed':
       span.setAttribute(ATTR_LAMBDA_CRASHED, true);
       if (ending.culprit) {
@@ -58,7 +64,7 @@ export function recordEnding(span: Span, trigger: Trigger, ending: Ending): void
       } else {
         span.setStatus({ code: SpanStatusCode.ERROR, message: 'the process crashed while this invocation ran' });
       }
-      return;
+      return 'crash';
   }
 }
 

@@ -2,6 +2,7 @@ import { createContextKey, type Context, type Span } from '@opentelemetry/api';
 import type { ExportPolicy } from '../export/policy';
 import { afterAnswerPosted, type AnswerPath } from '../runtime/timing';
 import type { DropCounts } from '../export/dropped-spans';
+import type { HeldSpans } from '../sampling/tail-sampler';
 import type { Trigger } from '../triggers/types';
 import { cutShort, recordDropped, recordEnding, type Ending } from './endings';
 
@@ -53,6 +54,8 @@ export class Invocation {
     readonly facts: InvocationFacts,
     private readonly trigger: Trigger,
     private readonly owner: InvocationOwner,
+    /** With tail sampling: where its spans wait for the verdict this invocation gives as it ends. */
+    private readonly held?: HeldSpans,
   ) {
     this.context = parentContext.setValue(INVOCATION_KEY, this);
   }
@@ -123,8 +126,9 @@ export class Invocation {
     this.ending = ending;
     clearTimeout(this.deadlineTimer);
     this.open.clear();
-    recordEnding(this.span, this.trigger, ending);
-    recordDropped(this.span, this.owner.takeDropped());
+    const failure = recordEnding(this.span, this.trigger, ending);
+    // With tail sampling, a dropped invocation leaves the drop counts to the next one kept.
+    if (this.held?.end(this.span, failure) !== false) recordDropped(this.span, this.owner.takeDropped());
     this.span.end();
     this.owner.ended(this);
     return true;

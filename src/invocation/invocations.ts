@@ -13,6 +13,7 @@ import {
   type ProcessEvents,
 } from '../runtime/timing';
 import { stringValue } from '../read';
+import type { TailSampler } from '../sampling/tail-sampler';
 import { detectTrigger } from '../triggers/detect';
 import { invocationAttributes } from './attributes';
 import { coldStartTracker } from './coldstart';
@@ -41,6 +42,8 @@ export interface InvocationsOptions {
   readonly flushTimeoutMs: number;
   /** How long before the deadline a running invocation is ended as timed out; undefined: adapted to the timeout. */
   readonly timeoutMarginMs: number | undefined;
+  /** With LAMBDA_OTEL_SAMPLING=tail: holds each invocation's spans until it has ended and decides. */
+  readonly tailSampler?: TailSampler;
   readonly diag: Diag;
 }
 
@@ -70,16 +73,19 @@ export class Invocations {
     const trigger = detectTrigger(event, { captureQuery: this.options.captureUrlQuery });
     const traceHeader = stringValue(ctx.xRayTraceId) ?? this.options.traceHeaderFromEnv();
     const { parent, links } = parentContext(trigger, traceHeader, propagator, xrayContext);
+    const coldStart = this.takeColdStart();
+    const held = this.options.tailSampler?.hold(parent, coldStart);
+    const startIn = held === undefined ? parent : held.within(parent);
     const span = tracer.startSpan(
       trigger.spanName ?? stringValue(ctx.functionName) ?? this.options.functionName,
       {
         kind: trigger.kind,
-        attributes: { ...trigger.attributes, ...invocationAttributes(ctx, this.takeColdStart(), functionVersion) },
+        attributes: { ...trigger.attributes, ...invocationAttributes(ctx, coldStart, functionVersion) },
         links,
       },
-      parent,
+      startIn,
     );
-    const invocation = new Invocation(span, trace.setSpan(parent, span), facts, trigger, this.owner);
+    const invocation = new Invocation(span, trace.setSpan(startIn, span), facts, trigger, this.owner, held);
     this.inFlight.add(invocation);
     if (facts.timeoutMs !== undefined) {
       const margin = this.options.timeoutMarginMs ?? defaultTimeoutMarginMs(facts.timeoutMs);

@@ -5,7 +5,8 @@ import { invocationOf, type Invocation } from './invocation';
 
 /**
  * What an invocation knows of the spans started inside it (at any depth), between the provider
- * and the span buffer (`next`):
+ * and the span buffer (`next`; with tail sampling, the tail sampler, which then holds them until
+ * the invocation's verdict):
  * - the ones still open, so that a timeout or a crash can end them, marked as cut short, and
  *   export them with their invocation instead of letting them die with the process;
  * - its span budget: past `maxSpans`, ended spans are dropped, and counted, instead of buffered, so a handler that makes 100 000 calls cannot grow memory without bound.

@@ -6,6 +6,7 @@ import type { Diag } from '../diag';
 import type { DroppedSpans } from '../export/dropped-spans';
 import type { SpanBuffer } from '../export/span-buffer';
 import { InvocationSpanProcessor } from '../invocation/span-processor';
+import { TailSampler } from '../sampling/tail-sampler';
 import { AwsRequestIdAlias } from './aws-request-id';
 import { createPropagator } from './propagator';
 import { resourceAttributes } from './resource';
@@ -18,6 +19,8 @@ export interface Tracing {
   readonly provider: TracerProvider;
   readonly tracer: Tracer;
   readonly propagator: TextMapPropagator;
+  /** Set with LAMBDA_OTEL_SAMPLING=tail: the invocations hand it their spans' verdict. */
+  readonly tailSampler: TailSampler | undefined;
 }
 
 /**
@@ -25,16 +28,18 @@ export interface Tracing {
  * propagator. Ended spans go to `buffer`, which the export policy drains.
  */
 export function setupTracing(config: Config, diag: Diag, buffer: SpanBuffer, dropped: DroppedSpans): Tracing {
+  const tailSampler = config.tailSampling === undefined ? undefined : new TailSampler(buffer, config.tailSampling, dropped);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes(resourceAttributes(config)),
-    sampler: createSampler(config.sampler),
-    // Ended spans reach the buffer through their invocation: its open spans and its budget.
-    spanProcessors: [new AwsRequestIdAlias(), new InvocationSpanProcessor(buffer, config.maxSpansPerInvocation, dropped)],
+    sampler: tailSampler?.sampler ?? createSampler(config.sampler),
+    // Ended spans reach the buffer through their invocation: its open spans and its budget, then,
+    // with tail sampling, its verdict.
+    spanProcessors: [new AwsRequestIdAlias(), new InvocationSpanProcessor(tailSampler ?? buffer, config.maxSpansPerInvocation, dropped)],
   });
   // Routed only now: the SDK's constructor re-reads OTEL_TRACES_SAMPLER* from the environment and
   // would report a malformed value a second time, after config/ already did.
   routeOtelDiagnostics(diag);
   const propagator = createPropagator(config.propagators);
   provider.register({ propagator });
-  return { provider, tracer: provider.getTracer(TRACER_NAME), propagator };
+  return { provider, tracer: provider.getTracer(TRACER_NAME), propagator, tailSampler };
 }

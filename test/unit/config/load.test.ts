@@ -94,6 +94,43 @@ describe('loadConfig: each variable', () => {
   });
 });
 
+describe('loadConfig: tail sampling', () => {
+  it('is off by default; LAMBDA_OTEL_SAMPLING=tail turns it on with its documented defaults', () => {
+    expect(load(LAMBDA).config.tailSampling).toBeUndefined();
+    const { config, warnings } = load({ ...LAMBDA, LAMBDA_OTEL_SAMPLING: 'tail' });
+    expect(warnings).toEqual([]);
+    expect(config.tailSampling).toEqual({
+      ratio: 0.1,
+      keep: ['error', 'timeout', 'crash', 'coldstart', 'slow'],
+      slow: { percentile: 99 },
+      unsampledParent: 'follow',
+    });
+  });
+
+  it('reads each of its settings', () => {
+    const { config, warnings } = load({
+      ...LAMBDA,
+      LAMBDA_OTEL_SAMPLING: 'TAIL',
+      LAMBDA_OTEL_SAMPLING_RATIO: '0.01',
+      LAMBDA_OTEL_SAMPLING_KEEP: 'error,slow',
+      LAMBDA_OTEL_SAMPLING_SLOW: '800',
+      LAMBDA_OTEL_SAMPLING_UNSAMPLED_PARENT: 'keep-errors',
+    });
+    expect(warnings).toEqual([]);
+    expect(config.tailSampling).toEqual({ ratio: 0.01, keep: ['error', 'slow'], slow: { ms: 800 }, unsampledParent: 'keep-errors' });
+    expect(load({ ...LAMBDA, LAMBDA_OTEL_SAMPLING: 'tail', LAMBDA_OTEL_SAMPLING_SLOW: 'p99.9' }).config.tailSampling?.slow).toEqual({ percentile: 99.9 });
+    expect(load({ ...LAMBDA, LAMBDA_OTEL_SAMPLING: 'tail', LAMBDA_OTEL_SAMPLING_KEEP: 'none' }).config.tailSampling?.keep).toEqual([]);
+  });
+
+  it('names each head sampling setting it does not use', () => {
+    const { warnings } = load({ ...LAMBDA, LAMBDA_OTEL_SAMPLING: 'tail', OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.01' });
+    expect(warnings).toEqual([
+      'OTEL_TRACES_SAMPLER is not used with LAMBDA_OTEL_SAMPLING=tail; the share of other invocations kept is LAMBDA_OTEL_SAMPLING_RATIO',
+      'OTEL_TRACES_SAMPLER_ARG is not used with LAMBDA_OTEL_SAMPLING=tail; the share of other invocations kept is LAMBDA_OTEL_SAMPLING_RATIO',
+    ]);
+  });
+});
+
 describe('loadConfig: malformed values warn once, naming the variable and the fallback', () => {
   it.each([
     ['OTEL_SDK_DISABLED', 'yes please', 'false'],
@@ -110,6 +147,10 @@ describe('loadConfig: malformed values warn once, naming the variable and the fa
     ['OTEL_TRACES_SAMPLER_ARG', '1.5', '1'],
     ['OTEL_LOG_LEVEL', 'loud', 'info'],
     ['LAMBDA_OTEL_FLUSH_TIMEOUT_MS', 'abc', '500 ms'],
+    ['LAMBDA_OTEL_SAMPLING', 'later', 'head'],
+    ['LAMBDA_OTEL_SAMPLING_SLOW', 'p100', 'p99'],
+    ['LAMBDA_OTEL_SAMPLING_SLOW', '2s', 'p99'],
+    ['LAMBDA_OTEL_SAMPLING_KEEP', 'errors', 'error,timeout,crash,coldstart,slow'],
   ])('%s=%s', (name, value, fallback) => {
     const { warnings } = load({ ...LAMBDA, [name]: value });
     expect(warnings).toHaveLength(1);

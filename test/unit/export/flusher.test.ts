@@ -14,7 +14,7 @@ import { LoopbackProxy } from '../../helpers/sandbox/http-proxy';
 import { OtlpReceiver, type ReceiverBehaviour, type ReceiverTls } from '../../helpers/sandbox/otlp-receiver';
 import { testCertificates } from '../../helpers/tls-certs';
 
-const NO_DROPS = { 'over-budget': 0, 'buffer-full': 0, 'export-failed': 0, shutdown: 0 };
+const NO_DROPS = { 'over-budget': 0, 'buffer-full': 0, 'export-failed': 0, shutdown: 0, 'sampled-out': 0 };
 
 interface Setup {
   readonly endpoint: string;

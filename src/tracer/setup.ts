@@ -6,6 +6,8 @@ import type { Diag } from '../diag';
 import type { DroppedSpans } from '../export/dropped-spans';
 import type { SpanBuffer } from '../export/span-buffer';
 import { InvocationSpanProcessor } from '../invocation/span-processor';
+import { secretNames } from '../privacy/secret-keys';
+import { UrlRedaction } from '../privacy/url-redaction';
 import { AwsRequestIdAlias } from './aws-request-id';
 import { createPropagator } from './propagator';
 import { resourceAttributes } from './resource';
@@ -29,7 +31,11 @@ export function setupTracing(config: Config, diag: Diag, buffer: SpanBuffer, dro
     resource: resourceFromAttributes(resourceAttributes(config)),
     sampler: createSampler(config.sampler),
     // Ended spans reach the buffer through their invocation: its open spans and its budget.
-    spanProcessors: [new AwsRequestIdAlias(), new InvocationSpanProcessor(buffer, config.maxSpansPerInvocation, dropped)],
+    spanProcessors: [
+      new UrlRedaction({ keepValues: config.captureUrlQuery, isSecret: secretNames(config.redactKeys) }),
+      new AwsRequestIdAlias(),
+      new InvocationSpanProcessor(buffer, config.maxSpansPerInvocation, dropped),
+    ],
   });
   // Routed only now: the SDK's constructor re-reads OTEL_TRACES_SAMPLER* from the environment and
   // would report a malformed value a second time, after config/ already did.

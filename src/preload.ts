@@ -17,6 +17,7 @@ import { SpanBuffer } from './export/span-buffer';
 import { ignoredHosts } from './instrumentations/ignore';
 import { loadOnFirstUse } from './instrumentations/on-first-use';
 import { Invocations } from './invocation/invocations';
+import { correlateConsoleLogs } from './logs/correlate';
 import { setupTracing } from './tracer/setup';
 
 async function start(): Promise<void> {
@@ -67,6 +68,8 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     diag,
   });
   const beforeUserCode = (): void => {
+    // The runtime has installed its console by now; the function has not written a line yet.
+    if (config.logCorrelation) correlateConsoleLogs(diag);
     invocations.watchCrashes();
     loadOnFirstUse({
       names: config.instrumentations,

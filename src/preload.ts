@@ -18,6 +18,7 @@ import { ignoredHosts } from './instrumentations/ignore';
 import { loadOnFirstUse } from './instrumentations/on-first-use';
 import { Invocations } from './invocation/invocations';
 import { correlateConsoleLogs } from './logs/correlate';
+import type { PayloadRecorder } from './payload/capture';
 import { setupTracing } from './tracer/setup';
 
 async function start(): Promise<void> {
@@ -65,6 +66,7 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     takeDropped: () => flusher.takeDropped(),
     flushTimeoutMs: config.flushTimeoutMs,
     timeoutMarginMs: config.timeoutMarginMs,
+    payloads: config.capturePayload ? loadPayloadRecorder(config, diag) : undefined,
     diag,
   });
   const beforeUserCode = (): void => {
@@ -79,6 +81,17 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     });
   };
   redirectHandler(process.env, layerDir, { ref, taskRoot, starter: invocations, diag, beforeUserCode });
+}
+
+/** Payload capture is a layer file of its own (src/payload/capture.ts): nothing of it loads while it is off. */
+function loadPayloadRecorder(config: Config, diag: ReturnType<typeof createDiag>): PayloadRecorder | undefined {
+  try {
+    const { payloadRecorder } = require('./payload/capture') as typeof import('./payload/capture');
+    return payloadRecorder({ redactKeys: config.redactKeys, diag });
+  } catch (error) {
+    diag.error(`payload capture is off: ${describeError(error)}`);
+    return undefined;
+  }
 }
 
 /** For the handler module (handler-entry.ts), which imports this preload rather than bundling a copy. */

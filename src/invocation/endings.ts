@@ -9,6 +9,7 @@ import {
   ATTR_PREFIX_SPANS_DROPPED,
   ERROR_TYPE_VALUE_TIMEOUT,
 } from '../semconv';
+import type { PayloadRecorder } from '../payload/capture';
 import { responseAttributes } from '../triggers/response';
 import type { Trigger } from '../triggers/types';
 
@@ -23,8 +24,11 @@ export type Ending =
   /** Something called `process.exit()` while the invocation ran. */
   | { readonly kind: 'exited'; readonly code: number };
 
-/** Writes how the invocation ended onto its span: status, exception, the trigger's response attributes. */
-export function recordEnding(span: Span, trigger: Trigger, ending: Ending): void {
+/**
+ * Writes how the invocation ended onto its span: status, exception, the trigger's response
+ * attributes, and the result itself when payloads are captured.
+ */
+export function recordEnding(span: Span, trigger: Trigger, ending: Ending, payloads?: PayloadRecorder): void {
   switch (ending.kind) {
     case 'answered': {
       if (ending.error !== undefined && ending.error !== null) {
@@ -33,6 +37,7 @@ export function recordEnding(span: Span, trigger: Trigger, ending: Ending): void
       }
       const response = responseAttributes(trigger, ending.result);
       span.setAttributes(response.attributes);
+      payloads?.recordResult(span, ending.result);
       if (response.isError) span.setStatus({ code: SpanStatusCode.ERROR });
       return;
     }

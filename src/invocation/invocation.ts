@@ -1,5 +1,6 @@
 import { createContextKey, type Context, type Span } from '@opentelemetry/api';
 import type { ExportPolicy } from '../export/policy';
+import type { PayloadRecorder } from '../payload/capture';
 import { afterAnswerPosted, type AnswerPath } from '../runtime/timing';
 import type { DropCounts } from '../export/dropped-spans';
 import type { Trigger } from '../triggers/types';
@@ -23,6 +24,7 @@ export interface InvocationFacts {
 /** What the invocation's owner (src/invocation/invocations.ts) lends each invocation. */
 export interface InvocationOwner {
   readonly policy: ExportPolicy;
+  readonly payloads?: PayloadRecorder;
   /** Called once, when the invocation has ended, whichever way. */
   ended(invocation: Invocation): void;
   /**
@@ -123,7 +125,7 @@ export class Invocation {
     this.ending = ending;
     clearTimeout(this.deadlineTimer);
     this.open.clear();
-    recordEnding(this.span, this.trigger, ending);
+    recordEnding(this.span, this.trigger, ending, this.owner.payloads);
     recordDropped(this.span, this.owner.takeDropped());
     this.span.end();
     this.owner.ended(this);

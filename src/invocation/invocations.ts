@@ -3,6 +3,7 @@ import type { XrayContext } from '../config/load';
 import { describeError, type Diag } from '../diag';
 import type { DropCounts } from '../export/dropped-spans';
 import type { ExportPolicy } from '../export/policy';
+import type { PayloadRecorder } from '../payload/capture';
 import { parentContext } from '../propagation/extract';
 import {
   configuredTimeoutMs,
@@ -41,6 +42,8 @@ export interface InvocationsOptions {
   readonly flushTimeoutMs: number;
   /** How long before the deadline a running invocation is ended as timed out; undefined: adapted to the timeout. */
   readonly timeoutMarginMs: number | undefined;
+  /** Records the event and the result on the span (LAMBDA_OTEL_CAPTURE_PAYLOAD); undefined when off. */
+  readonly payloads?: PayloadRecorder;
   readonly diag: Diag;
 }
 
@@ -58,6 +61,7 @@ export class Invocations {
     this.takeColdStart = coldStartTracker(options.initializationType);
     this.owner = {
       policy: options.policy,
+      payloads: options.payloads,
       ended: (invocation) => void this.inFlight.delete(invocation),
       takeDropped: options.takeDropped,
     };
@@ -79,6 +83,7 @@ export class Invocations {
       },
       parent,
     );
+    this.options.payloads?.recordEvent(span, event, trigger);
     const invocation = new Invocation(span, trace.setSpan(parent, span), facts, trigger, this.owner);
     this.inFlight.add(invocation);
     if (facts.timeoutMs !== undefined) {

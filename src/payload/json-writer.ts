@@ -1,0 +1,281 @@
+import { types } from 'node:util';
+import type { SecretNameTest } from '../privacy/secret-keys';
+import { REDACTED } from '../privacy/url';
+
+/**
+ * A bounded, redacting `JSON.stringify` for payloads of any shape, written for what a captured
+ * event or result may be: huge (a 6 MB event), deep, circular, or a user's object with getters.
+ * - It stops at a byte limit and at a deadline, and reads no more of the value than it writes:
+ *   a 6 MB string is sliced before it is escaped, a million-item array is read item by item until
+ *   the limit. (An object's key list is read whole: JavaScript offers no lazier way.)
+ * - It never runs the function's code: getters, `toJSON` methods (but Date's) and proxies are
+ *   shown as placeholders, not invoked, so capture cannot throw, loop or change state.
+ * - Values under secret-looking keys are replaced before anything is written, at any depth, and
+ *   strings that hold JSON (an SQS body, an HTTP body) are parsed and redacted the same way.
+ * Otherwise the output is what `JSON.stringify` would give: `undefined`, functions and symbols
+ * are left out of objects and are `null` in arrays, non-finite numbers are `null`, BigInts are
+ * written as their digits.
+ */
+export type CutReason = 'attribute' | 'span' | 'time';
+
+export interface WriterLimits {
+  /** Bytes (UTF-8) the output may take. */
+  readonly maxBytes: number;
+  /** Why the output is cut when it reaches `maxBytes`: the attribute's own limit or the span's. */
+  readonly bytesReason: CutReason;
+  /** `performance.now()` after which writing stops. */
+  readonly deadline: number;
+}
+
+export interface Written {
+  readonly text: string;
+  readonly bytes: number;
+  readonly cut: CutReason | undefined;
+}
+
+/** Deeper values are written as a placeholder: no real payload nests this deep. */
+export const MAX_DEPTH = 32;
+/** Longer JSON texts inside strings are not parsed (parsing is what bounds the cost), nor written. */
+export const MAX_EMBEDDED_JSON_CHARS = 64 * 1024;
+/** The deadline is read once per this many values. */
+const DEADLINE_STRIDE = 64;
+
+export const PLACEHOLDER = {
+  circular: '[circular]',
+  tooDeep: '[nested too deep]',
+  getter: '[getter: not called]',
+  proxy: '[proxy: not read]',
+  toJson: '[toJSON: not called]',
+  unreadable: '[unreadable]',
+  unparsableJson: '[text that looks like JSON but does not parse: not captured]',
+  binary: (bytes: number) => `[binary: ${bytes} bytes]`,
+  largeJson: (chars: number) => `[JSON text of ${chars} characters: too large to redact, not captured]`,
+} as const;
+
+const JSON_START = /^\s*[[{]/;
+
+/** Serialises `value` within `limits`; see the module comment. */
+export function writeJson(value: unknown, limits: WriterLimits, isSecret: SecretNameTest): Written {
+  const writer = new JsonWriter(limits, isSecret);
+  writer.value(value, 0);
+  return writer.result();
+}
+
+/**
+ * A text as it would be captured as a JSON string's content: JSON text is parsed, redacted and
+ * written again (or replaced by a placeholder when too large or malformed), other text is kept.
+ * Returns undefined for other text, which the caller writes as it is.
+ */
+export function redactJsonText(text: string, limits: WriterLimits, isSecret: SecretNameTest): Written | undefined {
+  if (!JSON_START.test(text)) return undefined;
+  if (text.length > MAX_EMBEDDED_JSON_CHARS) return writeRaw(PLACEHOLDER.largeJson(text.length), limits);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // The parser's message quotes the text: it is never passed on.
+    return writeRaw(PLACEHOLDER.unparsableJson, limits);
+  }
+  return writeJson(parsed, limits, isSecret);
+}
+
+/** `text` as it is, cut to the limits: for bodies that are neither JSON nor a form. */
+export function writeRaw(text: string, limits: WriterLimits): Written {
+  const writer = new JsonWriter(limits, () => false);
+  writer.raw(text);
+  return writer.result();
+}
+
+class JsonWriter {
+  private readonly parts: string[] = [];
+  private bytes = 0;
+  private values = 0;
+  private cut: CutReason | undefined;
+  /** The objects being written, outermost first: a value among them is a cycle. */
+  private readonly ancestors: object[] = [];
+
+  constructor(
+    private readonly limits: WriterLimits,
+    private readonly isSecret: SecretNameTest,
+  ) {}
+
+  result(): Written {
+    return { text: this.parts.join(''), bytes: this.bytes, cut: this.cut };
+  }
+
+  /** Appends text as it is, cut at the byte limit; false once the output is full. */
+  raw(text: string): boolean {
+    if (this.cut !== undefined) return false;
+    const room = this.limits.maxBytes - this.bytes;
+    // A UTF-16 unit takes at least one byte: a longer text cannot fit, and is sliced before it is measured.
+    const fitted = text.length > room ? text.slice(0, room) : text;
+    const size = Buffer.byteLength(fitted);
+    if (size <= room && fitted.length === text.length) {
+      this.parts.push(text);
+      this.bytes += size;
+      return true;
+    }
+    const prefix = utf8Prefix(fitted, room);
+    this.parts.push(prefix);
+    this.bytes += Buffer.byteLength(prefix);
+    this.cut = this.limits.bytesReason;
+    return false;
+  }
+
+  value(value: unknown, depth: number): void {
+    if (!this.tick()) return;
+    switch (typeof value) {
+      case 'string':
+        this.string(value);
+        return;
+      case 'number':
+        this.raw(Number.isFinite(value) ? String(value) : 'null');
+        return;
+      case 'bigint':
+        this.raw(value.toString());
+        return;
+      case 'boolean':
+        this.raw(value ? 'true' : 'false');
+        return;
+      case 'object':
+        if (value === null) this.raw('null');
+        else this.object(value, depth);
+        return;
+      default:
+        // undefined, functions and symbols: JSON has none; in an array they read null.
+        this.raw('null');
+    }
+  }
+
+  /** Counts a value or a field; false once the output is cut, by size or, read now and then, by the deadline. */
+  private tick(): boolean {
+    if (this.cut === undefined && ++this.values % DEADLINE_STRIDE === 0 && performance.now() > this.limits.deadline) this.cut = 'time';
+    return this.cut === undefined;
+  }
+
+  private string(text: string): void {
+    const embedded = redactJsonText(text, this.remaining(), this.isSecret);
+    if (embedded !== undefined) {
+      this.quoted(embedded.text);
+      if (embedded.cut !== undefined) this.cut ??= embedded.cut;
+      return;
+    }
+    this.quoted(text);
+  }
+
+  /** A string literal, sliced to what can fit before it is escaped. */
+  private quoted(text: string): void {
+    const room = this.limits.maxBytes - this.bytes;
+    this.raw(JSON.stringify(text.length > room ? text.slice(0, room) : text));
+  }
+
+  private object(value: object, depth: number): void {
+    if (depth >= MAX_DEPTH) return this.quoted(PLACEHOLDER.tooDeep);
+    if (this.ancestors.includes(value)) return this.quoted(PLACEHOLDER.circular);
+    if (types.isProxy(value)) return this.quoted(PLACEHOLDER.proxy);
+    if (types.isDate(value)) {
+      // Date's own toJSON: an ISO string, or null for an invalid date.
+      if (Number.isFinite(Date.prototype.getTime.call(value))) this.quoted(Date.prototype.toISOString.call(value));
+      else this.raw('null');
+      return;
+    }
+    if (ArrayBuffer.isView(value)) return this.quoted(PLACEHOLDER.binary(value.byteLength));
+    if (types.isAnyArrayBuffer(value)) return this.quoted(PLACEHOLDER.binary(value.byteLength));
+    this.ancestors.push(value);
+    try {
+      if (Array.isArray(value)) this.array(value, depth);
+      else if (hasToJson(value)) this.quoted(PLACEHOLDER.toJson);
+      else this.fields(value, depth);
+    } finally {
+      this.ancestors.pop();
+    }
+  }
+
+  private array(items: readonly unknown[], depth: number): void {
+    if (!this.raw('[')) return;
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0 && !this.raw(',')) return;
+      const read = readOwn(items, String(i));
+      if (read.kind === 'value') this.value(read.value, depth + 1);
+      else this.placeholder(read.kind, 'null');
+      if (this.cut !== undefined) return;
+    }
+    this.raw(']');
+  }
+
+  private fields(object: object, depth: number): void {
+    let keys: string[];
+    try {
+      keys = Object.keys(object);
+    } catch {
+      return this.quoted(PLACEHOLDER.unreadable);
+    }
+    if (!this.raw('{')) return;
+    let first = true;
+    for (const key of keys) {
+      if (!this.tick()) return;
+      const read = readOwn(object, key);
+      if (read.kind === 'value' && isOmitted(read.value)) continue;
+      if (!this.raw(first ? '' : ',')) return;
+      first = false;
+      this.quoted(key);
+      if (!this.raw(':')) return;
+      if (this.isSecret(key)) this.quoted(REDACTED);
+      else if (read.kind === 'value') this.value(read.value, depth + 1);
+      else this.placeholder(read.kind, undefined);
+      if (this.cut !== undefined) return;
+    }
+    this.raw('}');
+  }
+
+  private placeholder(kind: Exclude<Read['kind'], 'value'>, hole: string | undefined): void {
+    if (kind === 'missing') this.raw(hole ?? 'null');
+    else this.quoted(kind === 'getter' ? PLACEHOLDER.getter : PLACEHOLDER.unreadable);
+  }
+
+  private remaining(): WriterLimits {
+    return { ...this.limits, maxBytes: this.limits.maxBytes - this.bytes };
+  }
+}
+
+type Read = { readonly kind: 'value'; readonly value: unknown } | { readonly kind: 'getter' | 'missing' | 'unreadable' };
+
+/** An own property's value, without calling a getter (a proxy never gets here). */
+function readOwn(object: object, key: string): Read {
+  try {
+    const descriptor = Object.getOwnPropertyDescriptor(object, key);
+    if (descriptor === undefined) return { kind: 'missing' };
+    if (!('value' in descriptor)) return { kind: 'getter' };
+    return { kind: 'value', value: descriptor.value };
+  } catch {
+    return { kind: 'unreadable' };
+  }
+}
+
+/** Whether `JSON.stringify` would call a `toJSON` of the object, found without calling a getter. */
+function hasToJson(object: object): boolean {
+  try {
+    for (let at: object | null = object, depth = 0; at !== null && depth < MAX_DEPTH; at = Object.getPrototypeOf(at), depth++) {
+      if (types.isProxy(at)) return true;
+      const descriptor = Object.getOwnPropertyDescriptor(at, 'toJSON');
+      if (descriptor !== undefined) return !('value' in descriptor) || typeof descriptor.value === 'function';
+    }
+  } catch {
+    return true;
+  }
+  return false;
+}
+
+function isOmitted(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+
+/** The longest start of `text` that fits in `maxBytes` of UTF-8 without splitting a character. */
+export function utf8Prefix(text: string, maxBytes: number): string {
+  if (maxBytes <= 0) return '';
+  const bytes = Buffer.from(text.length > maxBytes ? text.slice(0, maxBytes) : text);
+  if (bytes.length <= maxBytes) return bytes.toString('utf8');
+  let end = maxBytes;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return bytes.toString('utf8', 0, end);
+}

@@ -42,7 +42,7 @@ export function addIds(line: string, ids: LineIds): string | undefined {
     const end = line.endsWith('}\n') ? line.length - 2 : line.endsWith('}') ? line.length - 1 : -1;
     return end < 0 ? undefined : line.slice(0, end) + ids.json + line.slice(end);
   }
-  const at = afterLevel(line, (i) => line.charCodeAt(i), (from, to) => line.slice(from, to));
+  const at = afterLevel(line, line.charCodeAt(0), (from) => line.indexOf('\t', from), (from, to) => line.slice(from, to));
   return at < 0 ? undefined : line.slice(0, at) + ids.text + line.slice(at);
 }
 
@@ -54,22 +54,27 @@ export function addIdsToBytes(line: Uint8Array, ids: LineIds): Buffer | undefine
     const end = bytes[last] === CLOSE_BRACE ? last : bytes[last] === NEWLINE && bytes[last - 1] === CLOSE_BRACE ? last - 1 : -1;
     return end < 0 ? undefined : Buffer.concat([bytes.subarray(0, end), ids.jsonBytes, bytes.subarray(end)]);
   }
-  const at = afterLevel(bytes, (i) => bytes[i], (from, to) => bytes.toString('latin1', from, to));
+  const at = afterLevel(bytes, bytes[0], (from) => bytes.indexOf(TAB, from), (from, to) => bytes.toString('latin1', from, to));
   return at < 0 ? undefined : Buffer.concat([bytes.subarray(0, at), ids.textBytes, bytes.subarray(at)]);
 }
 
 /**
  * The offset after `timestamp<TAB>requestId<TAB>LEVEL<TAB>`, or -1 when the line does not start
- * that way. Timestamps, request ids and levels are ASCII, so offsets are the same in bytes.
+ * that way (a digit, then three tabs within MAX_PREFIX, a known level between the last two).
+ * Timestamps, request ids and levels are ASCII, so offsets are the same in bytes.
  */
-function afterLevel(line: ArrayLike<unknown>, codeAt: (i: number) => number, text: (from: number, to: number) => string): number {
-  const code = codeAt(0);
-  if (!(code >= 0x30 && code <= 0x39)) return -1;
-  const tabs: number[] = [];
-  const limit = Math.min(line.length, MAX_PREFIX);
-  for (let i = 0; i < limit && tabs.length < 3; i++) if (codeAt(i) === TAB) tabs.push(i);
-  if (tabs.length < 3 || !LEVELS.has(text(tabs[1] + 1, tabs[2]))) return -1;
-  return tabs[2] + 1;
+function afterLevel(
+  line: { readonly length: number },
+  first: number | undefined,
+  tabAfter: (from: number) => number,
+  text: (from: number, to: number) => string,
+): number {
+  if (first === undefined || first < 0x30 || first > 0x39) return -1;
+  const afterTime = tabAfter(0);
+  const afterRequestId = afterTime < 0 ? -1 : tabAfter(afterTime + 1);
+  const afterLevelTab = afterRequestId < 0 ? -1 : tabAfter(afterRequestId + 1);
+  if (afterLevelTab < 0 || afterLevelTab >= Math.min(line.length, MAX_PREFIX)) return -1;
+  return LEVELS.has(text(afterRequestId + 1, afterLevelTab)) ? afterLevelTab + 1 : -1;
 }
 
 function startsWith(bytes: Buffer, prefix: Buffer): boolean {

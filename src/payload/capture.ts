@@ -75,20 +75,20 @@ class PayloadCapture implements PayloadRecorder {
   recordEvent(span: Span, event: unknown, trigger: Trigger): void {
     this.record(span, (out) => {
       if (trigger.trigger === FAAS_TRIGGER_VALUE_HTTP && isObject(event) && !types.isProxy(event)) {
-        out.set(ATTR_LAMBDA_EVENT, writeJson(withoutHttpParts(event, this.isSecret), out.limits(), this.isSecret));
+        out.set(ATTR_LAMBDA_EVENT, writeJson(withoutHttpParts(event, this.isSecret), out.limits(), this.isSecret, 'json'));
         const headers = readHeaders(event);
         const body = requestBody(event, headers.get('content-type')?.[0], out.limits(), this.isSecret);
         if (body !== undefined) out.set(ATTR_LAMBDA_REQUEST_BODY, body);
         this.recordHeaders(out, headers);
       } else {
-        out.set(ATTR_LAMBDA_EVENT, writeJson(event, out.limits(), this.isSecret));
+        out.set(ATTR_LAMBDA_EVENT, writeJson(event, out.limits(), this.isSecret, 'json'));
       }
     });
   }
 
   recordResult(span: Span, result: unknown): void {
     if (result === undefined) return;
-    this.record(span, (out) => out.set(ATTR_LAMBDA_RESULT, writeJson(result, out.limits(), this.isSecret)));
+    this.record(span, (out) => out.set(ATTR_LAMBDA_RESULT, writeJson(result, out.limits(), this.isSecret, 'code')));
   }
 
   /** All headers share one attribute's worth of bytes; a secret header's value is one `REDACTED`. */

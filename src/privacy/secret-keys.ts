@@ -15,6 +15,11 @@ const DEFAULT_SECRET_NAME =
 const SEPARATORS = /[-_.\s]/g;
 /** Longer names are compared by their start: enough for any real key, bounded for a hostile one. */
 const MAX_NAME_LENGTH = 256;
+/**
+ * Answers remembered per name: a payload repeats its keys (every record of a batch has the same
+ * ones), and a lookup costs a tenth of a test. Emptied when full, so it stays small whatever comes.
+ */
+const MAX_REMEMBERED = 1024;
 
 /** Lower case without separators: the form both sides of a comparison take. */
 export function normaliseName(name: string): string {
@@ -28,8 +33,15 @@ export function normaliseName(name: string): string {
  */
 export function secretNames(extraWords: readonly string[]): SecretNameTest {
   const extra = extraWords.map(normaliseName).filter((word) => word !== '');
+  const remembered = new Map<string, boolean>();
   return (name) => {
-    const normalised = normaliseName(name);
-    return DEFAULT_SECRET_NAME.test(normalised) || extra.some((word) => normalised.includes(word));
+    let secret = remembered.get(name);
+    if (secret === undefined) {
+      const normalised = normaliseName(name);
+      secret = DEFAULT_SECRET_NAME.test(normalised) || extra.some((word) => normalised.includes(word));
+      if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+      if (name.length <= MAX_NAME_LENGTH) remembered.set(name, secret);
+    }
+    return secret;
   };
 }

@@ -3,7 +3,7 @@ import { secretNames } from '../../../src/privacy/secret-keys';
 
 const isSecret = secretNames([]);
 const roomy = (maxBytes = 64 * 1024): WriterLimits => ({ maxBytes, bytesReason: 'attribute', deadline: performance.now() + 60_000 });
-const write = (value: unknown, limits = roomy()) => writeJson(value, limits, isSecret);
+const write = (value: unknown, limits = roomy()) => writeJson(value, limits, isSecret, 'code');
 const parsed = (value: unknown): unknown => JSON.parse(write(value).text);
 
 describe('writeJson: what JSON.stringify writes, for JSON-shaped values', () => {
@@ -24,6 +24,20 @@ describe('writeJson: what JSON.stringify writes, for JSON-shaped values', () => 
 
   it('writes BigInts as their digits (JSON.stringify would throw)', () => {
     expect(write({ big: 12345678901234567890n, list: [1n] }).text).toBe('{"big":12345678901234567890,"list":[1]}');
+  });
+});
+
+describe("writeJson: values parsed from JSON (every event) are read directly, to the same result", () => {
+  it('writes what it writes for the same value from code, limits and redaction included', () => {
+    const event = JSON.parse(JSON.stringify({ Records: [{ body: '{"password":"pw","n":1}', list: [1, 'é', null, { token: 't' }], deep: { a: { b: { c: [] } } } }] })) as unknown;
+    for (const maxBytes of [64 * 1024, 100, 37]) {
+      expect(writeJson(event, roomy(maxBytes), isSecret, 'json')).toEqual(writeJson(event, roomy(maxBytes), isSecret, 'code'));
+    }
+  });
+
+  it('a getter, which JSON never has, cannot throw out of it either', () => {
+    const odd = { get boom(): never { throw new Error('x'); } };
+    expect(JSON.parse(writeJson(odd, roomy(), isSecret, 'json').text)).toEqual({ boom: PLACEHOLDER.unreadable });
   });
 });
 
@@ -58,7 +72,7 @@ describe('writeJson: redaction before anything is written', () => {
   });
 
   it('uses the words the user added', () => {
-    expect(JSON.parse(writeJson({ iban: 'DE00', bank: 'x' }, roomy(), secretNames(['IBAN'])).text)).toEqual({ iban: 'REDACTED', bank: 'x' });
+    expect(JSON.parse(writeJson({ iban: 'DE00', bank: 'x' }, roomy(), secretNames(['IBAN']), 'code').text)).toEqual({ iban: 'REDACTED', bank: 'x' });
   });
 });
 
@@ -146,12 +160,12 @@ describe('writeJson: hostile values, without throwing and without running the fu
   });
 
   it('stops at the deadline', () => {
-    const out = writeJson({ items: Array.from({ length: 1000 }, (_, i) => ({ i })) }, { maxBytes: 1e6, bytesReason: 'attribute', deadline: performance.now() - 1 }, isSecret);
+    const out = writeJson({ items: Array.from({ length: 1000 }, (_, i) => ({ i })) }, { maxBytes: 1e6, bytesReason: 'attribute', deadline: performance.now() - 1 }, isSecret, 'code');
     expect(out.cut).toBe('time');
     expect(out.bytes).toBeLessThan(1000);
   });
 
   it('the span\'s limit is named as the reason when it is the smaller one', () => {
-    expect(writeJson('x'.repeat(100), { maxBytes: 10, bytesReason: 'span', deadline: performance.now() + 1000 }, isSecret).cut).toBe('span');
+    expect(writeJson('x'.repeat(100), { maxBytes: 10, bytesReason: 'span', deadline: performance.now() + 1000 }, isSecret, 'code').cut).toBe('span');
   });
 });

@@ -11,6 +11,7 @@ import { check } from './budgets';
 import type { FunctionName } from './functions';
 import { renderTable, writeJson, type Row } from './report';
 import { coldStarts, of, warmInvocations, type ColdSamples, type PerVariant, type RunContext, type Variant, type WarmSamples } from './scenarios';
+import { logsAndPayloadsCost, renderLogsAndPayloads, type LogsAndPayloadsFigures } from './logs-and-payloads';
 import { median, percentile, summarize } from './stats';
 import { deadlineTimerMicros } from './deadline-timer';
 import { triggerDetectionMicros } from './trigger-detection';
@@ -73,6 +74,7 @@ export async function main(argv: string[]): Promise<number> {
   let warm: PerVariant<WarmSamples>;
   let warmSdk: PerVariant<WarmSamples>;
   let exportTraffic: Record<string, { requests: number; bytes: number }>;
+  let logsAndPayloads: LogsAndPayloadsFigures;
   try {
     const coldCases: [RuntimeName, FunctionName][] = [
       ['nodejs24.x', 'plain'],
@@ -89,6 +91,7 @@ export async function main(argv: string[]): Promise<number> {
     exportTraffic = trafficPerInvocation(receiver.requests().slice(requestsBefore), of(warm, 'ours').warmInvocations);
     log(`warm invocations: nodejs24.x, one DynamoDB GetItem per invocation, ${warmPerDelay} x 3 variants`);
     warmSdk = await warmInvocations('nodejs24.x', 'aws-sdk-call', warmPerDelay, [0], [NONE, UPSTREAM, OURS], run);
+    logsAndPayloads = await logsAndPayloadsCost(warmPerDelay, run, log);
   } finally {
     await receiver.close();
     await aws.close();
@@ -125,6 +128,7 @@ export async function main(argv: string[]): Promise<number> {
     .join(', ');
   console.log(`\ntrigger detection + parent/links per event (us, bench process on ${process.version}): ${detectionLine}`);
   console.log(`deadline timer armed and cleared per invocation that answers in time: ${deadlineTimer.toFixed(2)} us`);
+  console.log(`\n${renderLogsAndPayloads(logsAndPayloads)}`);
   console.log(`spans received per service (sanity: traced variants export every invocation): ${JSON.stringify(spansByService)}`);
   const traffic = Object.entries(exportTraffic)
     .map(([service, t]) => `${service} ${t.requests.toFixed(2)} requests, ${Math.round(t.bytes)} bytes`)
@@ -141,6 +145,7 @@ export async function main(argv: string[]): Promise<number> {
     verdicts,
     triggerDetectionMicros: detection,
     deadlineTimerMicros: deadlineTimer,
+    logsAndPayloads,
     layerSizes: { ours: oursSize, upstream: upstreamSize },
     spansByService,
     exportTraffic,

@@ -27,7 +27,7 @@ import { MAX_EMBEDDED_JSON_CHARS, redactJsonText, writeJson, writeRaw, type CutR
  * Values under names that look like secrets are redacted before anything is written (see
  * json-writer.ts). Each attribute takes at most {@link MAX_ATTRIBUTE_BYTES}, the headers together
  * as much as one attribute, all of them at most {@link MAX_SPAN_BYTES}, and writing stops after
- * {@link TIME_BUDGET_MS} per invocation: a value cut short ends with `…[cut: <which limit>]`.
+ * {@link TIME_BUDGET_MS} of CPU per invocation: a value cut short ends with `…[cut: <which limit>]`.
  * Nothing here logs a value, not even at debug level, and nothing throws.
  */
 export interface PayloadRecorder {
@@ -54,8 +54,28 @@ const CUT_MARKERS: Readonly<Record<CutReason, string>> = {
   time: `…[cut: ${TIME_BUDGET_MS} ms time limit]`,
 };
 
-export function payloadRecorder(options: { readonly redactKeys: readonly string[]; readonly diag: Diag }): PayloadRecorder {
-  return new PayloadCapture(secretNames(options.redactKeys), options.diag);
+/**
+ * The time budget is spent in this thread's CPU time, where Node has it (22.19 and later, so
+ * every Lambda runtime the layer supports): a busy host that preempts the function is not
+ * capture's cost, and must not cut a payload short. Elsewhere, wall time.
+ */
+const threadCpuMs: () => number =
+  typeof process.threadCpuUsage === 'function'
+    ? () => {
+        const { user, system } = process.threadCpuUsage();
+        return (user + system) / 1000;
+      }
+    : () => performance.now();
+
+export interface PayloadRecorderOptions {
+  readonly redactKeys: readonly string[];
+  readonly diag: Diag;
+  /** Milliseconds; tests pass a clock of their own. */
+  readonly clock?: () => number;
+}
+
+export function payloadRecorder(options: PayloadRecorderOptions): PayloadRecorder {
+  return new PayloadCapture(secretNames(options.redactKeys), options.diag, options.clock ?? threadCpuMs);
 }
 
 /** What one invocation may still spend: set at its event, spent by its result. */
@@ -70,6 +90,7 @@ class PayloadCapture implements PayloadRecorder {
   constructor(
     private readonly isSecret: SecretNameTest,
     private readonly diag: Diag,
+    private readonly clock: () => number,
   ) {}
 
   recordEvent(span: Span, event: unknown, trigger: Trigger): void {
@@ -112,19 +133,19 @@ class PayloadCapture implements PayloadRecorder {
 
   /** Runs one recording within the span's budget; a failure records nothing more and never throws. */
   private record(span: Span, write: (out: Recording) => void): void {
-    const started = performance.now();
+    const started = this.clock();
     let budget = this.budgets.get(span);
     if (budget === undefined) {
       budget = { bytesLeft: MAX_SPAN_BYTES, msLeft: TIME_BUDGET_MS };
       this.budgets.set(span, budget);
     }
     try {
-      write(new Recording(span, budget, started + budget.msLeft));
+      write(new Recording(span, budget, this.clock, started + budget.msLeft));
     } catch {
       // The error could quote a value (a JSON parser's message does): it is not passed on.
       this.diag.once('payload', 'error', 'payload capture failed, so part of a payload is not recorded; please report it');
     } finally {
-      budget.msLeft = Math.max(0, budget.msLeft - (performance.now() - started));
+      budget.msLeft = Math.max(0, budget.msLeft - (this.clock() - started));
     }
   }
 }
@@ -134,6 +155,7 @@ class Recording {
   constructor(
     private readonly span: Span,
     private readonly budget: SpanBudget,
+    private readonly clock: () => number,
     private readonly deadline: number,
   ) {}
 
@@ -142,6 +164,7 @@ class Recording {
     return {
       maxBytes: Math.max(0, (spanBound ? this.budget.bytesLeft : MAX_ATTRIBUTE_BYTES) - MARKER_ROOM),
       bytesReason: spanBound ? 'span' : 'attribute',
+      clock: this.clock,
       deadline: this.deadline,
     };
   }

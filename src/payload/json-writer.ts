@@ -8,8 +8,9 @@ import { REDACTED } from '../privacy/url';
  * - It stops at a byte limit and at a deadline, and reads no more of the value than it writes:
  *   a 6 MB string is sliced before it is escaped, a million-item array is read item by item until
  *   the limit. (An object's key list is read whole: JavaScript offers no lazier way.)
- * - It never runs the function's code: getters, `toJSON` methods (but Date's) and proxies are
- *   shown as placeholders, not invoked, so capture cannot throw, loop or change state.
+ * - It never runs the function's code: in a value from code (a result), getters, `toJSON` methods
+ *   (but Date's) and proxies are shown as placeholders, not invoked, so capture cannot throw, loop
+ *   or change state. A value parsed from JSON (an event) has none of them, and is read directly.
  * - Values under secret-looking keys are replaced before anything is written, at any depth, and
  *   strings that hold JSON (an SQS body, an HTTP body) are parsed and redacted the same way.
  * Otherwise the output is what `JSON.stringify` would give: `undefined`, functions and symbols
@@ -23,7 +24,9 @@ export interface WriterLimits {
   readonly maxBytes: number;
   /** Why the output is cut when it reaches `maxBytes`: the attribute's own limit or the span's. */
   readonly bytesReason: CutReason;
-  /** `performance.now()` after which writing stops. */
+  /** The clock the deadline is on, in milliseconds (see capture.ts: the thread's CPU time). */
+  readonly clock: () => number;
+  /** The clock's reading after which writing stops. */
   readonly deadline: number;
 }
 
@@ -181,7 +184,7 @@ class JsonWriter {
 
   /** Counts a value or a field; false once the output is cut, by size or, read now and then, by the deadline. */
   private tick(): boolean {
-    if (this.cut === undefined && ++this.values % DEADLINE_STRIDE === 0 && performance.now() > this.limits.deadline) this.cut = 'time';
+    if (this.cut === undefined && ++this.values % DEADLINE_STRIDE === 0 && this.limits.clock() > this.limits.deadline) this.cut = 'time';
     return this.cut === undefined;
   }
 

@@ -2,10 +2,14 @@
 import { linkOtelApi } from '../test/helpers/layer';
 import { functionFixture } from '../test/helpers/sandbox/task-root';
 
-export type FunctionName = 'plain' | 'aws-sdk' | 'aws-sdk-call' | 'client-spans';
+export type FunctionName = 'plain' | 'aws-sdk' | 'aws-sdk-call' | 'client-spans' | 'logs';
 
 /** Read by the client-spans function: how many client spans it makes per invocation. */
 export const CLIENT_SPANS_ENV = 'BENCH_CLIENT_SPANS';
+
+/** Lines the `logs` function writes per invocation; it reads the number from this variable. */
+export const LOG_LINES_PER_INVOCATION = 1000;
+export const LOG_LINES_ENV = 'BENCH_LOG_LINES';
 
 /**
  * ES module handlers (index.mjs), as most new functions are, from
@@ -16,6 +20,8 @@ export const CLIENT_SPANS_ENV = 'BENCH_CLIENT_SPANS';
  *   AWS endpoint), so the SDK span's per-invocation cost shows;
  * - client-spans: the plain function plus `BENCH_CLIENT_SPANS` client spans of its own, made with
  *   its own @opentelemetry/api (no-ops without a layer): what spans cost, without a network call's noise.
+ * - logs: the plain function plus LOG_LINES_PER_INVOCATION `console.log` lines, for the cost of
+ *   log correlation per line.
  */
 export function makeFunction(name: FunctionName): string {
   const taskRoot = functionFixture('bench-orders', { 'index.mjs': `${name}.mjs` });
@@ -43,5 +49,27 @@ export function apiGatewayEvent(id: string): unknown {
       timeEpoch: 1735689600000,
     },
     isBase64Encoded: false,
+  };
+}
+
+/**
+ * An SQS batch of about 100 KB: ten messages, each a JSON order of about 10 KB, the shape payload
+ * capture has the most work with (each body is parsed to be redacted).
+ */
+export function sqsBatchEvent(n: number): unknown {
+  const order = (i: number) =>
+    JSON.stringify({ orderId: `o-${n}-${i}`, customer: { id: `c-${i}`, token: 'tok' }, items: Array.from({ length: 90 }, (_, k) => ({ sku: `SKU-${k}`, qty: k % 4, note: 'x'.repeat(60) })) });
+  return {
+    Records: Array.from({ length: 10 }, (_, i) => ({
+      messageId: `m-${n}-${i}`,
+      receiptHandle: 'AQEB'.padEnd(200, 'x'),
+      body: order(i),
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1735689600000' },
+      messageAttributes: {},
+      md5OfBody: '0'.repeat(32),
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:orders',
+      awsRegion: 'us-east-1',
+    })),
   };
 }

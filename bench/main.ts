@@ -10,6 +10,7 @@ import type { RuntimeName } from '../test/helpers/sandbox/sandbox';
 import { check } from './budgets';
 import { CLIENT_SPANS_ENV, type FunctionName } from './functions';
 import { renderTable, writeJson, type Row } from './report';
+import { logsAndPayloadsCost, renderLogsAndPayloads, type LogsAndPayloadsFigures } from './logs-and-payloads';
 import {
   coldStarts,
   of,
@@ -99,6 +100,7 @@ export async function main(argv: string[]): Promise<number> {
   const sampling = new Map<(typeof CLIENT_SPANS)[number], PerVariant<WarmSamples>>();
   /** Invocation spans each sampling variant exported, per span count: how many it kept. */
   const kept = new Map<(typeof CLIENT_SPANS)[number], Record<string, number>>();
+  let logsAndPayloads: LogsAndPayloadsFigures;
   try {
     const coldCases: [RuntimeName, FunctionName][] = [
       ['nodejs24.x', 'plain'],
@@ -125,6 +127,7 @@ export async function main(argv: string[]): Promise<number> {
       sampling.set(spans, await warmInvocations('nodejs24.x', 'client-spans', samplingPerVariant, [0], [NONE, UPSTREAM, OURS, ...SAMPLING_VARIANTS], withSpans));
       kept.set(spans, countInvocationSpans(receiver.spans().slice(before)));
     }
+    logsAndPayloads = await logsAndPayloadsCost(warmPerDelay, run, log);
   } finally {
     await receiver.close();
     await aws.close();
@@ -176,6 +179,7 @@ export async function main(argv: string[]): Promise<number> {
     .join(', ');
   console.log(`\ntrigger detection + parent/links per event (us, bench process on ${process.version}): ${detectionLine}`);
   console.log(`deadline timer armed and cleared per invocation that answers in time: ${deadlineTimer.toFixed(2)} us`);
+  console.log(`\n${renderLogsAndPayloads(logsAndPayloads)}`);
   console.log(`spans received per service (sanity: traced variants export every invocation; sampled ones a share): ${JSON.stringify(spansByService)}`);
   const traffic = Object.entries(exportTraffic)
     .map(([service, t]) => `${service} ${t.requests.toFixed(2)} requests, ${Math.round(t.bytes)} bytes`)
@@ -193,6 +197,7 @@ export async function main(argv: string[]): Promise<number> {
     verdicts,
     triggerDetectionMicros: detection,
     deadlineTimerMicros: deadlineTimer,
+    logsAndPayloads,
     layerSizes: { ours: oursSize, upstream: upstreamSize },
     spansByService,
     exportTraffic,

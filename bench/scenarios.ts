@@ -8,7 +8,18 @@ import { Sandbox, type InvokeResult, type RuntimeName } from '../test/helpers/sa
 import { apiGatewayEvent, makeFunction, type FunctionName } from './functions';
 
 /** `head-1`, `tail-10`…: ours with head or tail sampling keeping 1 or 10 % (of the rest, for tail). */
-export type VariantName = 'none' | 'upstream' | 'ours' | 'ours-after-response' | 'ours-sync' | 'head-1' | 'tail-1' | 'head-10' | 'tail-10';
+export type VariantName =
+  | 'none'
+  | 'upstream'
+  | 'ours'
+  | 'ours-after-response'
+  | 'ours-sync'
+  | 'ours-no-log-correlation'
+  | 'ours-capture'
+  | 'head-1'
+  | 'tail-1'
+  | 'head-10'
+  | 'tail-10';
 export interface Variant {
   readonly name: VariantName;
   /** AWS_LAMBDA_EXEC_WRAPPER; none for the bare function. */
@@ -47,9 +58,13 @@ function startSandbox(runtime: RuntimeName, taskRoot: string, variant: Variant, 
   });
 }
 
+/** The event of the n-th invocation of a run. */
+export type EventMaker = (n: number) => unknown;
+const API_GATEWAY_EVENT: EventMaker = (n) => apiGatewayEvent(String(n));
+
 let invocationSeq = 0;
-async function invokeOk(sandbox: Sandbox, variant: Variant): Promise<InvokeResult> {
-  const result = await sandbox.invoke(apiGatewayEvent(String(++invocationSeq)));
+async function invokeOk(sandbox: Sandbox, variant: Variant, event: EventMaker = API_GATEWAY_EVENT): Promise<InvokeResult> {
+  const result = await sandbox.invoke(event(++invocationSeq));
   if (result.kind !== 'success' || result.resetAfter !== undefined) {
     throw new Error(`${variant.name}: invocation ended with ${result.kind}${result.resetAfter ? ` (reset: ${result.resetAfter})` : ''}\n${sandbox.logs().slice(-4000)}`);
   }
@@ -135,6 +150,7 @@ export async function warmInvocations(
   variants: readonly Variant[],
   run: RunContext,
   warmup = 20,
+  event: EventMaker = API_GATEWAY_EVENT,
 ): Promise<PerVariant<WarmSamples>> {
   const { receiver } = run;
   const taskRoot = makeFunction(fn);
@@ -143,7 +159,7 @@ export async function warmInvocations(
     for (const variant of variants) sandboxes.set(variant.name, await startSandbox(runtime, taskRoot, variant, run));
     const pid = (v: Variant): number => sandboxes.get(v.name)?.pid ?? Number.NaN;
     receiver.setBehaviour({});
-    for (let i = 0; i < 1 + warmup; i++) for (const v of variants) await invokeOk(sandboxes.get(v.name) as Sandbox, v);
+    for (let i = 0; i < 1 + warmup; i++) for (const v of variants) await invokeOk(sandboxes.get(v.name) as Sandbox, v, event);
     const rssAfterWarmup = perVariant(variants, () => 0);
     for (const v of variants) rssAfterWarmup[v.name] = memoryOf(pid(v), 'VmRSS');
 
@@ -156,7 +172,7 @@ export async function warmInvocations(
       for (const v of variants) cpuBefore[v.name] = cpuMs(pid(v));
       for (let i = 0; i < perDelay; i++) {
         for (const v of variants) {
-          const { timing } = await invokeOk(sandboxes.get(v.name) as Sandbox, v);
+          const { timing } = await invokeOk(sandboxes.get(v.name) as Sandbox, v, event);
           of(latency, v.name).push((timing.responseAt as number) - timing.invokeStart);
           of(billed, v.name).push((timing.frozenAt as number) - timing.invokeStart);
         }

@@ -7,6 +7,7 @@
 //   otel-preload/exporters/otlp.mjs the OTLP serialiser and transport, loaded on the first export
 //   otel-preload/instrumentations/  one file per client instrumentation, loaded when the function
 //                                   first uses what it patches (src/instrumentations/catalog.ts)
+//   otel-preload/payload/capture.mjs payload capture, loaded only when it is switched on
 //   otel-preload/chunks/*.mjs       code those later files share
 //   otel-preload/VERSION            package.json's version
 //
@@ -41,6 +42,7 @@ const preload = { [entry(names.PRELOAD_FILE)]: 'src/preload.ts' };
 const handler = { [entry(names.HANDLER_FILE)]: 'src/handler-entry.ts' };
 const later = {
   [entry(names.OTLP_EXPORTER_FILE)]: 'src/export/otlp-sink.ts',
+  [entry(names.PAYLOAD_CAPTURE_FILE)]: 'src/payload/capture.ts',
   ...Object.fromEntries(
     names.INSTRUMENTATION_NAMES.map((name) => [entry(names.instrumentationFile(name)), `src/instrumentations/${name}.ts`]),
   ),

@@ -9,6 +9,7 @@
  *   otel-preload/otel-handler.mjs              what `_HANDLER` names while the layer is on
  *   otel-preload/exporters/otlp.mjs            the OTLP exporter, loaded on the first export
  *   otel-preload/instrumentations/<name>.mjs   one per client instrumentation, loaded on first use
+ *   otel-preload/payload/capture.mjs           payload capture, loaded when LAMBDA_OTEL_CAPTURE_PAYLOAD is on
  *   otel-preload/VERSION                       the layer's version
  *
  * Every path but the wrapper's is relative to PRELOAD_DIR. Nothing here may import code: the
@@ -29,6 +30,7 @@ export const HANDLER_EXPORT = 'handler';
 export const HANDLER_FILE = `${HANDLER_MODULE}.mjs`;
 
 export const OTLP_EXPORTER_FILE = 'exporters/otlp.mjs';
+export const PAYLOAD_CAPTURE_FILE = 'payload/capture.mjs';
 
 /** A plain-text file holding the layer's version (package.json's), for `cat /opt/otel-preload/VERSION`. */
 export const VERSION_FILE = 'VERSION';

@@ -17,6 +17,8 @@ import { SpanBuffer } from './export/span-buffer';
 import { ignoredHosts } from './instrumentations/ignore';
 import { loadOnFirstUse } from './instrumentations/on-first-use';
 import { Invocations } from './invocation/invocations';
+import { correlateConsoleLogs } from './logs/correlate';
+import type { PayloadRecorder } from './payload/capture';
 import { setupTracing } from './tracer/setup';
 
 async function start(): Promise<void> {
@@ -65,9 +67,12 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     flushTimeoutMs: config.flushTimeoutMs,
     timeoutMarginMs: config.timeoutMarginMs,
     tailSampler: tracing.tailSampler,
+    payloads: config.capturePayload ? loadPayloadRecorder(config, diag) : undefined,
     diag,
   });
   const beforeUserCode = (): void => {
+    // The runtime has installed its console by now; the function has not written a line yet.
+    if (config.logCorrelation) correlateConsoleLogs(diag);
     invocations.watchCrashes();
     loadOnFirstUse({
       names: config.instrumentations,
@@ -77,6 +82,17 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     });
   };
   redirectHandler(process.env, layerDir, { ref, taskRoot, starter: invocations, diag, beforeUserCode });
+}
+
+/** Payload capture is a layer file of its own (src/payload/capture.ts): nothing of it loads while it is off. */
+function loadPayloadRecorder(config: Config, diag: ReturnType<typeof createDiag>): PayloadRecorder | undefined {
+  try {
+    const { payloadRecorder } = require('./payload/capture') as typeof import('./payload/capture');
+    return payloadRecorder({ redactKeys: config.redactKeys, diag });
+  } catch (error) {
+    diag.error(`payload capture is off: ${describeError(error)}`);
+    return undefined;
+  }
 }
 
 /** For the handler module (handler-entry.ts), which imports this preload rather than bundling a copy. */

@@ -64,6 +64,13 @@ export const ATTR_LAMBDA_TIMEOUT_REMAINING_MS = 'aws.lambda.timeout.remaining_ms
 export const ATTR_LAMBDA_CRASHED = 'aws.lambda.crashed';
 /** On a span that was still open when its invocation ended without answering: `timeout` or `crash`. */
 export const ATTR_LAMBDA_CUT_SHORT = 'aws.lambda.cut_short';
+/**
+ * Payload capture (LAMBDA_OTEL_CAPTURE_PAYLOAD): the event and the result as JSON, redacted and
+ * capped; for HTTP triggers the request body, which the event carries as a string.
+ */
+export const ATTR_LAMBDA_EVENT = 'aws.lambda.event';
+export const ATTR_LAMBDA_RESULT = 'aws.lambda.result';
+export const ATTR_LAMBDA_REQUEST_BODY = 'aws.lambda.request_body';
 
 /**
  * The layer's own pipeline: spans it made and did not export, by reason (`over_budget`,
@@ -81,6 +88,7 @@ export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
 export const ATTR_HTTP_REQUEST_METHOD_ORIGINAL = 'http.request.method_original';
 export const ATTR_HTTP_ROUTE = 'http.route';
 export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+export const ATTR_URL_FULL = 'url.full';
 export const ATTR_URL_PATH = 'url.path';
 export const ATTR_URL_QUERY = 'url.query';
 export const ATTR_URL_SCHEME = 'url.scheme';
@@ -91,6 +99,8 @@ export const ATTR_USER_AGENT_ORIGINAL = 'user_agent.original';
 export const ATTR_NETWORK_PROTOCOL_VERSION = 'network.protocol.version';
 /** Stands in for a method outside the well-known set, which goes to `http.request.method_original`. */
 export const HTTP_REQUEST_METHOD_VALUE_OTHER = '_OTHER';
+/** `http.request.header.<lower-case name>`: the header's values, as a string array. */
+export const ATTR_HTTP_REQUEST_HEADER_PREFIX = 'http.request.header.';
 
 // FaaS trigger values and the datasource / timer attributes (development).
 export const FAAS_TRIGGER_VALUE_HTTP = 'http';

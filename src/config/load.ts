@@ -81,6 +81,12 @@ export interface Config {
   readonly propagators: readonly PropagatorName[];
   readonly xrayContext: XrayContext;
   readonly captureUrlQuery: boolean;
+  /** Trace and span ids on the function's `console` lines (src/logs/). */
+  readonly logCorrelation: boolean;
+  /** Event and result on the invocation span (src/payload/). */
+  readonly capturePayload: boolean;
+  /** Words the user adds to the keys whose values are redacted (src/privacy/secret-keys.ts). */
+  readonly redactKeys: readonly string[];
   readonly flushTimeoutMs: number;
   /** Undefined: adapted to each function's timeout (src/runtime/timing.ts). */
   readonly timeoutMarginMs: ValueOf<'LAMBDA_OTEL_TIMEOUT_MARGIN_MS'>;
@@ -176,6 +182,12 @@ export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
     // Upstream's `xray-lambda` takes the Lambda header as parent: this layer's `parent`, unless set.
     xrayContext: read('LAMBDA_OTEL_XRAY_CONTEXT', propagators.includes('xray-lambda') ? 'parent' : undefined),
     captureUrlQuery: read('LAMBDA_OTEL_CAPTURE_URL_QUERY'),
+    logCorrelation: read('LAMBDA_OTEL_LOG_CORRELATION'),
+    capturePayload: read('LAMBDA_OTEL_CAPTURE_PAYLOAD'),
+    redactKeys: (read('LAMBDA_OTEL_REDACT_KEYS') ?? '')
+      .split(',')
+      .map((word) => word.trim())
+      .filter((word) => word !== ''),
     flushTimeoutMs: read('LAMBDA_OTEL_FLUSH_TIMEOUT_MS'),
     timeoutMarginMs: read('LAMBDA_OTEL_TIMEOUT_MARGIN_MS'),
     maxSpansPerInvocation: read('LAMBDA_OTEL_MAX_SPANS_PER_INVOCATION'),

@@ -199,7 +199,23 @@ export const SETTINGS = {
   LAMBDA_OTEL_CAPTURE_URL_QUERY: {
     kind: 'flag',
     default: false,
-    doc: '`true` records `url.query` of HTTP-triggered invocations (query strings may carry secrets).',
+    doc: '`true` records query strings (which may carry secrets): `url.query` of HTTP-triggered invocations, and the values in `url.full` of outgoing calls (by default each value reads `REDACTED`). Values of signing keys (`X-Amz-*`, `Signature`, `sig`, …) and of keys that look like secrets stay redacted.',
+  },
+  LAMBDA_OTEL_LOG_CORRELATION: {
+    kind: 'flag',
+    default: true,
+    doc: 'Adds the active span\'s `trace_id`, `span_id` and `trace_flags` to every line the function writes through `console` during an invocation (see [log correlation](#log-correlation)); `false` leaves the lines as the runtime writes them.',
+  },
+  LAMBDA_OTEL_CAPTURE_PAYLOAD: {
+    kind: 'flag',
+    default: false,
+    doc: '`true` records the event and the result on the invocation span (and, for HTTP triggers, the request headers and body), redacted and capped (see [payload capture](#payload-capture-and-privacy)).',
+  },
+  LAMBDA_OTEL_REDACT_KEYS: {
+    kind: 'text',
+    default: undefined,
+    shownDefault: '(none)',
+    doc: 'Comma-separated words added to the keys whose values are redacted (`password`, `secret`, `token`, …): a key, header or query parameter whose name contains one, ignoring case, `-`, `_`, `.` and spaces, has its value replaced by `REDACTED`.',
   },
   LAMBDA_OTEL_EXPORT_MODE: {
     kind: 'oneOf',

@@ -9,6 +9,7 @@ import {
   ATTR_PREFIX_SPANS_DROPPED,
   ERROR_TYPE_VALUE_TIMEOUT,
 } from '../semconv';
+import type { PayloadRecorder } from '../payload/capture';
 import type { Failure } from '../sampling/rules';
 import { responseAttributes } from '../triggers/response';
 import type { Trigger } from '../triggers/types';
@@ -26,10 +27,10 @@ export type Ending =
 
 /**
  * Writes how the invocation ended onto its span (status, exception, the trigger's response
- * attributes) and says how it failed, if it did: an error (thrown, or an error answer such as an
- * HTTP 5xx), a timeout, or a crash.
+ * attributes, and the result itself when payloads are captured) and says how it failed, if it
+ * did: an error (thrown, or an error answer such as an HTTP 5xx), a timeout, or a crash.
  */
-export function recordEnding(span: Span, trigger: Trigger, ending: Ending): Failure | undefined {
+export function recordEnding(span: Span, trigger: Trigger, ending: Ending, payloads?: PayloadRecorder): Failure | undefined {
   switch (ending.kind) {
     case 'answered': {
       if (ending.error !== undefined && ending.error !== null) {
@@ -38,6 +39,7 @@ export function recordEnding(span: Span, trigger: Trigger, ending: Ending): Fail
       }
       const response = responseAttributes(trigger, ending.result);
       span.setAttributes(response.attributes);
+      payloads?.recordResult(span, ending.result);
       if (!response.isError) return undefined;
       span.setStatus({ code: SpanStatusCode.ERROR });
       return 'error';

@@ -1,5 +1,6 @@
 import { createContextKey, type Context, type Span } from '@opentelemetry/api';
 import type { ExportPolicy } from '../export/policy';
+import type { PayloadRecorder } from '../payload/capture';
 import { afterAnswerPosted, type AnswerPath } from '../runtime/timing';
 import type { DropCounts } from '../export/dropped-spans';
 import type { HeldSpans } from '../sampling/tail-sampler';
@@ -24,6 +25,7 @@ export interface InvocationFacts {
 /** What the invocation's owner (src/invocation/invocations.ts) lends each invocation. */
 export interface InvocationOwner {
   readonly policy: ExportPolicy;
+  readonly payloads?: PayloadRecorder;
   /** Called once, when the invocation has ended, whichever way. */
   ended(invocation: Invocation): void;
   /**
@@ -126,7 +128,7 @@ export class Invocation {
     this.ending = ending;
     clearTimeout(this.deadlineTimer);
     this.open.clear();
-    const failure = recordEnding(this.span, this.trigger, ending);
+    const failure = recordEnding(this.span, this.trigger, ending, this.owner.payloads);
     // With tail sampling, a dropped invocation leaves the drop counts to the next one kept.
     if (this.held?.end(this.span, failure) !== false) recordDropped(this.span, this.owner.takeDropped());
     this.span.end();

@@ -3,6 +3,7 @@ import type { XrayContext } from '../config/load';
 import { describeError, type Diag } from '../diag';
 import type { DropCounts } from '../export/dropped-spans';
 import type { ExportPolicy } from '../export/policy';
+import type { PayloadRecorder } from '../payload/capture';
 import { parentContext } from '../propagation/extract';
 import {
   configuredTimeoutMs,
@@ -44,6 +45,8 @@ export interface InvocationsOptions {
   readonly timeoutMarginMs: number | undefined;
   /** With LAMBDA_OTEL_SAMPLING=tail: holds each invocation's spans until it has ended and decides. */
   readonly tailSampler?: TailSampler;
+  /** Records the event and the result on the span (LAMBDA_OTEL_CAPTURE_PAYLOAD); undefined when off. */
+  readonly payloads?: PayloadRecorder;
   readonly diag: Diag;
 }
 
@@ -61,6 +64,7 @@ export class Invocations {
     this.takeColdStart = coldStartTracker(options.initializationType);
     this.owner = {
       policy: options.policy,
+      payloads: options.payloads,
       ended: (invocation) => void this.inFlight.delete(invocation),
       takeDropped: options.takeDropped,
     };
@@ -85,6 +89,7 @@ export class Invocations {
       },
       startIn,
     );
+    this.options.payloads?.recordEvent(span, event, trigger);
     const invocation = new Invocation(span, trace.setSpan(startIn, span), facts, trigger, this.owner, held);
     this.inFlight.add(invocation);
     if (facts.timeoutMs !== undefined) {

@@ -6,6 +6,8 @@ import type { Diag } from '../diag';
 import type { DroppedSpans } from '../export/dropped-spans';
 import type { SpanBuffer } from '../export/span-buffer';
 import { InvocationSpanProcessor } from '../invocation/span-processor';
+import { secretNames } from '../privacy/secret-keys';
+import { UrlRedaction } from '../privacy/url-redaction';
 import { TailSampler } from '../sampling/tail-sampler';
 import { AwsRequestIdAlias } from './aws-request-id';
 import { createPropagator } from './propagator';
@@ -34,7 +36,11 @@ export function setupTracing(config: Config, diag: Diag, buffer: SpanBuffer, dro
     sampler: tailSampler?.sampler ?? createSampler(config.sampler),
     // Ended spans reach the buffer through their invocation: its open spans and its budget, then,
     // with tail sampling, its verdict.
-    spanProcessors: [new AwsRequestIdAlias(), new InvocationSpanProcessor(tailSampler ?? buffer, config.maxSpansPerInvocation, dropped)],
+    spanProcessors: [
+      new UrlRedaction({ keepValues: config.captureUrlQuery, isSecret: secretNames(config.redactKeys) }),
+      new AwsRequestIdAlias(),
+      new InvocationSpanProcessor(tailSampler ?? buffer, config.maxSpansPerInvocation, dropped),
+    ],
   });
   // Routed only now: the SDK's constructor re-reads OTEL_TRACES_SAMPLER* from the environment and
   // would report a malformed value a second time, after config/ already did.

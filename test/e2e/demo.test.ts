@@ -18,8 +18,9 @@ describe('npm run demo', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const out = run.stdout;
-    expect(out).toMatch(/│ .*\tINFO\torder o-1001 found: 6 x espresso cups/);
-    expect(out).toMatch(/│ .*\tINFO\tshipment for order o-1001 recorded/);
+    // Each log line carries the ids of its trace (log correlation).
+    expect(out).toMatch(/│ .*\tINFO\ttrace_id=[0-9a-f]{32} span_id=[0-9a-f]{16} trace_flags=01\torder o-1001 found: 6 x espresso cups/);
+    expect(out).toMatch(/│ .*\tINFO\ttrace_id=[0-9a-f]{32} span_id=[0-9a-f]{16} trace_flags=01\tshipment for order o-1001 recorded/);
     expect(out).toMatch(/^trace 1: orders-api: GET \/orders\/\{id\} +[0-9a-f]{32} +3 spans · [\d.]+ ms · cold start$/m);
     expect(out).toMatch(/^ {4}DynamoDB\.GetItem CLIENT/m);
     expect(out).toMatch(/^ {4}shipments send PRODUCER/m);

@@ -62,8 +62,10 @@ describe('npm run local', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    // The function's own log line, as the runtime writes it (time, request id, level, message).
-    expect(run.stdout).toMatch(/│ \S+\t[0-9a-f-]{36}\tINFO\tuser-esm: processing 3 records/);
+    // The function's own log line, as the runtime writes it (time, request id, level, message),
+    // with the ids of its trace (log correlation).
+    const line = /│ \S+\t[0-9a-f-]{36}\tINFO\ttrace_id=([0-9a-f]{32}) span_id=[0-9a-f]{16} trace_flags=01\tuser-esm: processing 3 records/.exec(run.stdout);
+    expect(run.stdout).toContain(`trace 1: checkout-service: process orders  ${line?.[1]}`);
     expect(run.stdout).toContain('answer cold start');
     expect(run.stdout).toContain('{"processed":3,"stock":200}');
     // The setting's effect: the service name of the trace; the fetch inside it as a client span.
@@ -83,7 +85,7 @@ describe('npm run local', () => {
     );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout.match(/│ \S+\t[0-9a-f-]{36}\tINFO\tuser-cjs: hello from \/orders\/123/g)).toHaveLength(2);
+    expect(run.stdout.match(/│ \S+\t[0-9a-f-]{36}\tINFO\ttrace_id=[0-9a-f]{32} span_id=[0-9a-f]{16} trace_flags=01\tuser-cjs: hello from \/orders\/123/g)).toHaveLength(2);
     // The setting's effect: the layer says, at debug level, how it exports.
     expect(run.stdout).toContain(`│ ${DIAG_PREFIX} DEBUG export mode: after-response`);
     expect(run.stdout).toMatch(new RegExp(`│ \\${DIAG_PREFIX} DEBUG exported 1 spans`));

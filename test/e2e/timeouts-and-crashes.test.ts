@@ -18,9 +18,10 @@ function observed(result: InvokeResult): Record<string, unknown> {
 }
 
 /**
- * The function's own log lines (not the layer's), without timestamps, request ids and stack frames:
- * a stack captured inside the handler passes through the layer's wrapper (and Node keeps ten
- * frames), so frames differ with any wrapper; the messages must not.
+ * The function's own log lines (not the layer's), without timestamps, request ids, the trace ids
+ * log correlation adds, and stack frames: a stack captured inside the handler passes through the
+ * layer's wrapper (and Node keeps ten frames), so frames differ with any wrapper; the messages
+ * must not.
  */
 function functionLogs(logs: string): string[] {
   return logs
@@ -30,6 +31,8 @@ function functionLogs(logs: string): string[] {
       line
         // Frames inside the JSON error objects of the 3.x runtime's log lines.
         .replace(/,"\s+at [^"]*"/g, '')
+        .replace(/trace_id=[0-9a-f]{32} span_id=[0-9a-f]{16} trace_flags=[0-9a-f]{2}\t/, '')
+        .replace(/,"trace_id":"[0-9a-f]{32}","span_id":"[0-9a-f]{16}","trace_flags":"[0-9a-f]{2}"/, '')
         .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z/g, '<time>')
         .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<request-id>')
         .replace(/\(file:\/\/\/tmp\/[^)]+\)|\/tmp\/lambda-task-[^\s:)]+/g, '<path>'),

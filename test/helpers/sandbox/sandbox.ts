@@ -126,7 +126,27 @@ export interface SandboxOptions {
   readonly maxConcurrency?: number;
   /** AWS_LAMBDA_NODEJS_WORKER_COUNT with maxConcurrency (default 2: each worker loads the runtime anew). */
   readonly workerCount?: number;
+  /**
+   * Give the runtime a telemetry log fd, as Lambda does (`_LAMBDA_TELEMETRY_LOG_FD`): the
+   * runtime's console then writes framed records there instead of to stdout; read them with
+   * `telemetryFrames()`.
+   */
+  readonly telemetryLog?: boolean;
 }
+
+/** One record the runtime wrote to the telemetry log fd: a 16-byte header, then the message. */
+export interface TelemetryFrame {
+  /** 0xa55a0002 | level mask for JSON, 0xa55a0003 | level mask for text. */
+  readonly type: number;
+  /** Microseconds since the epoch. */
+  readonly timestampUs: bigint;
+  /** The message bytes as UTF-8; the header's length matched them. */
+  readonly message: string;
+}
+
+/** The fd number the telemetry log gets in the runtime process (stdin, stdout, stderr come first). */
+const TELEMETRY_FD = 3;
+const FRAME_HEADER_BYTES = 16;
 
 export interface InvokeOptions {
   /** Lambda-Runtime-Trace-Id; a fresh sampled X-Ray header by default. Pass null to send none. */
@@ -271,6 +291,8 @@ export class Sandbox {
 
   private proc: Proc | undefined;
   private output = '';
+  private telemetry = Buffer.alloc(0);
+  private readonly frames: TelemetryFrame[] = [];
   private readonly logMarks: { requestId: string; offset: number }[] = [];
   private inFlight = 0;
   private shutdownResult: ShutdownResult | undefined;
@@ -340,6 +362,11 @@ export class Sandbox {
     return this.output;
   }
 
+  /** Every complete record the runtime wrote to the telemetry log fd (with `telemetryLog`). */
+  telemetryFrames(): TelemetryFrame[] {
+    return [...this.frames];
+  }
+
   /** Output written from the start of that invocation to the start of the next one (or now). */
   logsFor(requestId: string): string {
     const i = this.logMarks.findIndex((m) => m.requestId === requestId);
@@ -375,6 +402,7 @@ export class Sandbox {
       NODE_PATH: [runtimeNodeModules(), this.runtime.runtimeDir, this.options.taskRoot].join(':'),
     };
     if (this.options.wrapper !== undefined) env.AWS_LAMBDA_EXEC_WRAPPER = this.options.wrapper;
+    if (this.options.telemetryLog === true) env._LAMBDA_TELEMETRY_LOG_FD = String(TELEMETRY_FD);
     if (this.options.maxConcurrency !== undefined) {
       env.AWS_LAMBDA_MAX_CONCURRENCY = String(this.options.maxConcurrency);
       env.AWS_LAMBDA_NODEJS_WORKER_COUNT = String(this.options.workerCount ?? 2);
@@ -462,7 +490,7 @@ export class Sandbox {
       cwd: this.options.taskRoot,
       env: this.environment(),
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: this.options.telemetryLog === true ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
     });
     let resolveExit: (e: ExitInfo) => void = () => undefined;
     const exited = new Promise<ExitInfo>((resolve) => (resolveExit = resolve));
@@ -491,8 +519,30 @@ export class Sandbox {
     };
     child.stdout?.on('data', append);
     child.stderr?.on('data', append);
+    child.stdio[TELEMETRY_FD]?.on('data', (chunk: Buffer) => this.readFrames(chunk));
     if (child.pid !== undefined) live.add(child.pid);
     return proc;
+  }
+
+  /** Splits the telemetry stream into frames; a frame split across chunks waits for its rest. */
+  private readFrames(chunk: Buffer): void {
+    this.telemetry = Buffer.concat([this.telemetry, chunk]);
+    while (this.telemetry.length >= FRAME_HEADER_BYTES) {
+      const length = this.telemetry.readInt32BE(4);
+      if (length < 0 || this.telemetry[0] !== 0xa5 || this.telemetry[1] !== 0x5a) {
+        // Framing is lost: say so where a test looks, and drop the rest.
+        this.frames.push({ type: 0, timestampUs: 0n, message: `[sandbox] corrupt telemetry frame header ${this.telemetry.subarray(0, FRAME_HEADER_BYTES).toString('hex')}` });
+        this.telemetry = Buffer.alloc(0);
+        return;
+      }
+      if (this.telemetry.length < FRAME_HEADER_BYTES + length) return;
+      this.frames.push({
+        type: this.telemetry.readUInt32BE(0),
+        timestampUs: this.telemetry.readBigInt64BE(8),
+        message: this.telemetry.toString('utf8', FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + length),
+      });
+      this.telemetry = this.telemetry.subarray(FRAME_HEADER_BYTES + length);
+    }
   }
 
   private async init(): Promise<InitOutcome> {

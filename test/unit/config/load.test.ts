@@ -34,6 +34,10 @@ describe('loadConfig defaults', () => {
       sampler: { name: 'parentbased_always_on', ratio: 1 },
       propagators: ['tracecontext', 'baggage'],
       flushTimeoutMs: 500,
+      captureUrlQuery: false,
+      logCorrelation: true,
+      capturePayload: false,
+      redactKeys: [],
       lambda: { functionName: 'orders', functionVersion: '7', memoryMb: 256, region: 'eu-west-1', initializationType: 'on-demand' },
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -58,6 +62,9 @@ describe('loadConfig: each variable', () => {
     ['OTEL_PROPAGATORS', 'none', (c: ReturnType<typeof load>['config']) => c.propagators, []],
     ['OTEL_LOG_LEVEL', 'DEBUG', (c: ReturnType<typeof load>['config']) => c.logLevel, 'debug'],
     ['LAMBDA_OTEL_FLUSH_TIMEOUT_MS', '120', (c: ReturnType<typeof load>['config']) => c.flushTimeoutMs, 120],
+    ['LAMBDA_OTEL_LOG_CORRELATION', 'false', (c: ReturnType<typeof load>['config']) => c.logCorrelation, false],
+    ['LAMBDA_OTEL_CAPTURE_PAYLOAD', 'true', (c: ReturnType<typeof load>['config']) => c.capturePayload, true],
+    ['LAMBDA_OTEL_REDACT_KEYS', ' iban, card_holder ,,', (c: ReturnType<typeof load>['config']) => c.redactKeys, ['iban', 'card_holder']],
   ])('%s=%s', (name, value, read, expected) => {
     const { config, warnings } = load({ ...LAMBDA, [name]: value });
     expect(read(config)).toEqual(expected);

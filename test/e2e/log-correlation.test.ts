@@ -158,7 +158,13 @@ describe('managed instances (nodejs24.x): concurrent invocations, always JSON', 
     const lines = await withLayer(sandboxOptions, async (sandbox) => {
       const results = await Promise.all([1, 2, 3, 4].map(() => sandbox.invoke({ waitMs: 200, lines: 5 })));
       for (const result of results) expect(result).toMatchObject({ kind: 'success' });
-      return linesOf(sandbox, 'stdout').console.filter((line) => line.raw.includes('processed'));
+      // A worker thread's stdout reaches the process's pipe through the main thread, some time
+      // after the invocation answered: wait for the lines (up to 5 s) rather than read them at once.
+      const processed = () => linesOf(sandbox, 'stdout').console.filter((line) => line.raw.includes('processed'));
+      for (const started = Date.now(); processed().length < 20 && Date.now() - started < 5000; ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return processed();
     });
     const spans = await receiver().waitForSpans(4);
     expect(lines).toHaveLength(20);

@@ -21,6 +21,12 @@ export async function chooseExportPolicy(config: Config, flusher: Flusher, diag:
     // Managed instances initialise before any caller waits, while their shutdown window is short
     // and shared by every worker thread: load the exporter now, not in that window.
     if (lambda.maxConcurrency !== undefined) flusher.prepare();
+    // Outside managed instances, only a registered extension makes Lambda send SIGTERM before the
+    // kill: register one that waits for no event, for the shutdown flush.
+    else if (lambda.runtimeApi !== undefined) {
+      const registration = await new ExtensionClient(lambda.runtimeApi).register(REGISTER_TIMEOUT_MS, []);
+      if (!registration.ok) diag.debug(`no SIGTERM before the kill: the extension could not register (${registration.reason})`);
+    }
     const policy = batchPolicy(flusher, config.batchIntervalMs, flushTimeoutMs);
     flushOnSigterm(policy, diag, () => flusher.totals());
     return policy;

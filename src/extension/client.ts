@@ -27,12 +27,16 @@ export class ExtensionClient {
     this.connection = new Http1Connection({ host, port, tls: false });
   }
 
-  async register(timeoutMs: number): Promise<Registration> {
+  /**
+   * `events`: INVOKE to be waited for after each invocation; none to be registered only, which is
+   * what makes Lambda send SIGTERM before it kills the environment.
+   */
+  async register(timeoutMs: number, events: readonly 'INVOKE'[] = ['INVOKE']): Promise<Registration> {
     const result = await this.connection.request({
       method: 'POST',
       path: `${API}/register`,
       headers: { 'Lambda-Extension-Name': EXTENSION_NAME, 'Content-Type': 'application/json' },
-      body: Buffer.from(JSON.stringify({ events: ['INVOKE'] })),
+      body: Buffer.from(JSON.stringify({ events })),
       timeoutMs,
     });
     if (!result.ok) return { ok: false, reason: result.reason };

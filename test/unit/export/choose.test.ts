@@ -7,18 +7,21 @@ import { Flusher } from '../../../src/export/flusher';
 import { SpanBuffer } from '../../../src/export/span-buffer';
 
 /** A Runtime API stand-in that answers registration with the given status. */
-async function runtimeApi(status: number): Promise<{ server: Server; address: string; registrations: string[] }> {
+async function runtimeApi(status: number): Promise<{ server: Server; address: string; registrations: string[]; bodies: string[] }> {
   const registrations: string[] = [];
+  const bodies: string[] = [];
   const server = createServer((req, res) => {
     if (req.url === '/2020-01-01/extension/register') {
       registrations.push(String(req.headers['lambda-extension-name']));
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => bodies.push(chunk));
       res.writeHead(status, status === 200 ? { 'Lambda-Extension-Identifier': 'ext-1' } : {});
       res.end(status === 200 ? '{}' : '{"errorType":"Extension.RegistrationClosed"}');
     }
     // event/next is left pending, as Lambda does between invocations.
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, address: `127.0.0.1:${(server.address() as AddressInfo).port}`, registrations };
+  return { server, address: `127.0.0.1:${(server.address() as AddressInfo).port}`, registrations, bodies };
 }
 
 async function choose(env: Env) {
@@ -61,6 +64,15 @@ describe('chooseExportPolicy', () => {
     const { lines } = await choose({ AWS_LAMBDA_RUNTIME_API: api.address, AWS_LAMBDA_MAX_CONCURRENCY: '8' });
     expect(lines).toEqual([expect.stringContaining('DEBUG export mode: batch')]);
     expect(api.registrations).toEqual([]);
+  });
+
+  it('batch asked for outside managed instances: registers for no event, so that SIGTERM comes before the kill', async () => {
+    const api = await runtimeApi(200);
+    servers.push(api.server);
+    const { lines } = await choose({ AWS_LAMBDA_RUNTIME_API: api.address, LAMBDA_OTEL_EXPORT_MODE: 'batch' });
+    expect(lines).toEqual([expect.stringContaining('DEBUG export mode: batch')]);
+    expect(api.registrations).toEqual(['lambda-otel-preload']);
+    expect(api.bodies).toEqual(['{"events":[]}']);
   });
 
   it('sync asked for: no registration', async () => {

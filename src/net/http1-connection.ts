@@ -1,5 +1,6 @@
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { lookupWithoutThreadPool } from './lookup';
 import { openTunnel, type HttpProxy } from './proxy';
 import { MalformedResponse, ResponseParser, type HttpResponse } from './response-parser';
 
@@ -172,7 +173,7 @@ export class Http1Connection {
   /** A new connection, directly or to the HTTP proxy; the request can be written to it at once. */
   private connect(): Socket {
     const { host, port, tls, proxy } = this.options;
-    const socket = tls ? this.startTls({ host, port }) : connectTcp(proxy ?? { host, port });
+    const socket = tls ? this.startTls({ host, port }) : connectTcp({ ...(proxy ?? { host, port }), lookup: lookupWithoutThreadPool });
     socket.setNoDelay(true);
     this.adopt(socket, 'connecting');
     socket.once('connect', () => {
@@ -193,6 +194,7 @@ export class Http1Connection {
       servername: isIP(host) === 0 ? host : undefined,
       ALPNProtocols: ['http/1.1'],
       session: this.tlsSession,
+      lookup: lookupWithoutThreadPool,
     });
     socket.on('session', (session: Buffer) => (this.tlsSession = session));
     socket.once('secureConnect', () => {
@@ -203,7 +205,7 @@ export class Http1Connection {
 
   private openTunnelled(proxy: HttpProxy, timeoutMs: number | undefined): Promise<HttpFailure | undefined> {
     return new Promise((resolve) => {
-      const tcp = connectTcp({ host: proxy.host, port: proxy.port });
+      const tcp = connectTcp({ host: proxy.host, port: proxy.port, lookup: lookupWithoutThreadPool });
       tcp.setNoDelay(true);
       let timer: NodeJS.Timeout | undefined;
       let settled = false;

@@ -68,3 +68,28 @@ describe('nodejs24.x on Lambda Managed Instances', () => {
     }
   });
 });
+
+describe('nodejs24.x on Lambda Managed Instances, more workers than libuv has pool threads', () => {
+  const receiver = useReceiver();
+
+  it('exports to an endpoint named by host name while every pool thread holds a /next poll', async () => {
+    // Six workers: four park their /next in libuv's four pool threads, where getaddrinfo would wait.
+    const sandbox = await Sandbox.start({
+      runtime: 'nodejs24.x',
+      taskRoot: linkOtelApi(functionFixture('concurrent')),
+      handler: 'index.handler',
+      wrapper: LAYER_WRAPPER,
+      maxConcurrency: 8,
+      workerCount: 6,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${receiver().port}`, OTEL_BSP_SCHEDULE_DELAY: '300' },
+    });
+    const results = await (async () => {
+      await sandbox.api.until(() => sandbox.api.runtimeWaitingCount >= 4, 10_000, 'the pool to fill with polls');
+      return Promise.all(Array.from({ length: 8 }, (_, n) => sandbox.invoke({ n, sleepMs: 10 })));
+    })().finally(() => sandbox.shutdown());
+    expect(results.map((r) => r.kind)).toEqual(Array(8).fill('success'));
+    const delivered = receiver().spans().filter((s) => s.name === 'test-fn').map((s) => s.attributes['faas.invocation_id']);
+    expect(delivered.sort()).toEqual(results.map((r) => r.requestId).sort());
+    expect(sandbox.logs()).not.toContain('[lambda-otel-preload]');
+  });
+});

@@ -13,9 +13,11 @@ import { renderTable, writeJson, type Row } from './report';
 import { logsAndPayloadsCost, renderLogsAndPayloads, type LogsAndPayloadsFigures } from './logs-and-payloads';
 import {
   coldStarts,
+  managedInstances,
   of,
   warmInvocations,
   type ColdSamples,
+  type ConcurrentSamples,
   type PerVariant,
   type RunContext,
   type Variant,
@@ -35,6 +37,7 @@ const OURS_SYNC: Variant = { name: 'ours-sync', wrapper: OURS_WRAPPER, env: { LA
 const OURS_AFTER_RESPONSE: Variant = { name: 'ours-after-response', wrapper: OURS_WRAPPER, env: { LAMBDA_OTEL_EXPORT_MODE: 'after-response' } };
 const MODE_PREFIX: Partial<Record<Variant['name'], string>> = { 'ours-sync': 'sync mode: ', 'ours-after-response': 'after-response mode: ' };
 const RECEIVER_DELAYS_MS = [0, 50, 200];
+const MI_IN_FLIGHT = 64;
 /** Head and tail sampling at the same ratio (tail also keeps failures, cold starts and its p99). */
 const SAMPLING_RATIOS = [1, 10] as const;
 const SAMPLING_MODES = ['head', 'tail'] as const;
@@ -101,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
   /** Invocation spans each sampling variant exported, per span count: how many it kept. */
   const kept = new Map<(typeof CLIENT_SPANS)[number], Record<string, number>>();
   let logsAndPayloads: LogsAndPayloadsFigures;
+  let concurrent: PerVariant<ConcurrentSamples>;
   try {
     const coldCases: [RuntimeName, FunctionName][] = [
       ['nodejs24.x', 'plain'],
@@ -128,6 +132,9 @@ export async function main(argv: string[]): Promise<number> {
       kept.set(spans, countInvocationSpans(receiver.spans().slice(before)));
     }
     logsAndPayloads = await logsAndPayloadsCost(warmPerDelay, run, log);
+    const concurrentInvocations = Math.max(500, Math.round(5000 * scale));
+    log(`managed instances: nodejs24.x, ${concurrentInvocations} invocations, ${MI_IN_FLIGHT} in flight, 2 worker threads, x 3 variants`);
+    concurrent = await managedInstances(concurrentInvocations, MI_IN_FLIGHT, [NONE, UPSTREAM, OURS], run);
   } finally {
     await receiver.close();
     await aws.close();
@@ -168,6 +175,18 @@ export async function main(argv: string[]): Promise<number> {
       rows.push(added(mapVariants(samples, (w) => w.peakRssBytes), `memory added (VmHWM, ${of(samples, 'none').warmInvocations} warm) ${at}`, 'bytes', variant));
     }
   }
+  const mi = `(managed instances, ${MI_IN_FLIGHT} in flight, ${of(concurrent, 'ours').invocations} invocations)`;
+  for (const [label, stat] of [['median', (s: ConcurrentSamples) => median(s.latencyMs)], ['p99', (s: ConcurrentSamples) => percentile(s.latencyMs, 99)]] as const) {
+    const none = stat(of(concurrent, 'none'));
+    const upstream = of(concurrent, 'upstream');
+    rows.push({
+      id: `latency added, ${label} ${mi}`,
+      unit: 'ms',
+      baseline: none,
+      upstream: upstream.failed === undefined ? stat(upstream) - none : Number.NaN,
+      ours: stat(of(concurrent, 'ours')) - none,
+    });
+  }
   rows.push({ id: 'layer zip', unit: 'bytes', upstream: upstreamSize.zipped, ours: oursSize.zipped });
   rows.push({ id: 'layer unzipped', unit: 'bytes', upstream: upstreamSize.unzipped, ours: oursSize.unzipped });
 
@@ -179,6 +198,11 @@ export async function main(argv: string[]): Promise<number> {
     .join(', ');
   console.log(`\ntrigger detection + parent/links per event (us, bench process on ${process.version}): ${detectionLine}`);
   console.log(`deadline timer armed and cleared per invocation that answers in time: ${deadlineTimer.toFixed(2)} us`);
+  const miLine = (name: 'upstream' | 'ours'): string => {
+    const samples = of(concurrent, name);
+    return samples.failed === undefined ? `${name} ${samples.delivered} of ${samples.invocations}` : `${name} could not run it (${samples.failed.split('\n')[0]})`;
+  };
+  console.log(`managed instances: invocation spans delivered by the end of the shutdown phase: ${miLine('ours')}; ${miLine('upstream')}`);
   console.log(`\n${renderLogsAndPayloads(logsAndPayloads)}`);
   console.log(`spans received per service (sanity: traced variants export every invocation; sampled ones a share): ${JSON.stringify(spansByService)}`);
   const traffic = Object.entries(exportTraffic)

@@ -5,6 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { OtlpReceiver } from '../test/helpers/sandbox/otlp-receiver';
 import { Sandbox, type InvokeResult, type RuntimeName } from '../test/helpers/sandbox/sandbox';
+import { functionFixture } from '../test/helpers/sandbox/task-root';
+import { linkPackages } from '../test/helpers/layer';
 import { apiGatewayEvent, makeFunction, type FunctionName } from './functions';
 
 /** `head-1`, `tail-10`…: ours with head or tail sampling keeping 1 or 10 % (of the rest, for tail). */
@@ -202,4 +204,68 @@ export async function warmInvocations(
   } finally {
     for (const sandbox of sandboxes.values()) await sandbox.shutdown();
   }
+}
+
+export interface ConcurrentSamples {
+  /** invokeStart -> responseAt of every invocation. */
+  readonly latencyMs: number[];
+  /** Invocations whose invocation span reached the receiver by the end of the shutdown phase. */
+  readonly delivered: number;
+  readonly invocations: number;
+  /** Why the variant could not run the load (the upstream layer may not support managed instances). */
+  readonly failed?: string;
+}
+
+/**
+ * Lambda Managed Instances (issue #10): `invocations` of the `concurrent` test function, `inFlight`
+ * at a time, in the runtime's worker threads; per variant, what the callers waited and how many
+ * invocation spans arrived by the end of the shutdown phase. Variants run one after the other
+ * (the machine cannot hold two such loads at once).
+ */
+export async function managedInstances(
+  invocations: number,
+  inFlight: number,
+  variants: readonly Variant[],
+  run: RunContext,
+): Promise<PerVariant<ConcurrentSamples>> {
+  const taskRoot = linkPackages(functionFixture('concurrent'), { '@opentelemetry/api': '@opentelemetry/api' });
+  const out = perVariant<ConcurrentSamples>(variants, () => ({ latencyMs: [], delivered: 0, invocations }));
+  for (const variant of variants) {
+    const functionName = `bench-mi-${variant.name}`;
+    const sandbox = await Sandbox.start({
+      runtime: 'nodejs24.x',
+      taskRoot,
+      handler: 'index.handler',
+      wrapper: variant.wrapper,
+      functionName,
+      maxConcurrency: inFlight,
+      workerCount: 2,
+      timeoutMs: 10_000,
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: run.receiver.url, ...run.env, ...variant.env },
+    });
+    const requestIds = new Set<string>();
+    let failed: string | undefined;
+    try {
+      await sandbox.api.until(() => sandbox.api.runtimeWaitingCount >= 2, 10_000, 'both workers');
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < invocations) {
+          const result = await sandbox.invoke({ n: next++, sleepMs: 5 });
+          if (result.kind !== 'success') throw new Error(`${variant.name}: invocation ended with ${result.kind}`);
+          of(out, variant.name).latencyMs.push((result.timing.responseAt as number) - result.timing.invokeStart);
+          requestIds.add(result.requestId);
+        }
+      };
+      await Promise.all(Array.from({ length: inFlight }, lane));
+    } catch (error) {
+      failed = error instanceof Error ? error.message : String(error);
+    } finally {
+      await sandbox.shutdown();
+    }
+    const delivered = run.receiver
+      .spans()
+      .filter((s) => s.resource['service.name'] === functionName && requestIds.has(String(s.attributes['faas.invocation_id'])));
+    out[variant.name] = { ...of(out, variant.name), delivered: new Set(delivered.map((s) => s.attributes['faas.invocation_id'])).size, failed };
+  }
+  return out;
 }

@@ -15,7 +15,9 @@ import { OURS_WRAPPER } from './upstream-layer';
 
 const NONE: Variant = { name: 'none' };
 const OURS: Variant = { name: 'ours', wrapper: OURS_WRAPPER };
-const OURS_NO_LOG_CORRELATION: Variant = { name: 'ours-no-log-correlation', wrapper: OURS_WRAPPER, env: { LAMBDA_OTEL_LOG_CORRELATION: 'false' } };
+/** Log correlation is off by default; the logs scenario compares it on with off. */
+const OURS_LOG_CORRELATION: Variant = { name: 'ours', wrapper: OURS_WRAPPER, env: { LAMBDA_OTEL_LOG_CORRELATION: 'true' } };
+const OURS_NO_LOG_CORRELATION: Variant = { name: 'ours-no-log-correlation', wrapper: OURS_WRAPPER };
 const OURS_CAPTURE: Variant = { name: 'ours-capture', wrapper: OURS_WRAPPER, env: { LAMBDA_OTEL_CAPTURE_PAYLOAD: 'true' } };
 
 export interface LogsAndPayloadsFigures {
@@ -38,7 +40,7 @@ const segment = (samples: WarmSamples) => samples.segments[0];
 export async function logsAndPayloadsCost(perVariant: number, run: RunContext, log: (message: string) => void): Promise<LogsAndPayloadsFigures> {
   log(`log correlation: nodejs24.x, ${LOG_LINES_PER_INVOCATION} console.log lines per invocation, ${perVariant} x 3 variants`);
   const logRun = { ...run, env: { ...run.env, [LOG_LINES_ENV]: String(LOG_LINES_PER_INVOCATION) } };
-  const logs = await warmInvocations('nodejs24.x', 'logs', perVariant, [0], [NONE, OURS, OURS_NO_LOG_CORRELATION], logRun);
+  const logs = await warmInvocations('nodejs24.x', 'logs', perVariant, [0], [NONE, OURS_LOG_CORRELATION, OURS_NO_LOG_CORRELATION], logRun);
   const on = segment(of(logs, 'ours'));
   const off = segment(of(logs, 'ours-no-log-correlation'));
   const perLine = (ms: number): number => (ms * 1000) / LOG_LINES_PER_INVOCATION;

@@ -98,6 +98,8 @@ async function main(): Promise<void> {
       passThrough: environment.passThrough,
       env: {
         ...environment.env,
+        // Shown in the demo; off by default (it costs every console line, see the README).
+        LAMBDA_OTEL_LOG_CORRELATION: 'true',
         AWS_ENDPOINT_URL: aws.url,
         ORDERS_TABLE,
         SHIPMENTS_TABLE,

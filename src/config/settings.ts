@@ -203,8 +203,8 @@ export const SETTINGS = {
   },
   LAMBDA_OTEL_LOG_CORRELATION: {
     kind: 'flag',
-    default: true,
-    doc: 'Adds the active span\'s `trace_id`, `span_id` and `trace_flags` to every line the function writes through `console` during an invocation (see [log correlation](#log-correlation)); `false` leaves the lines as the runtime writes them.',
+    default: false,
+    doc: '`true` adds the active span\'s `trace_id`, `span_id` and `trace_flags` to every line the function writes through `console` during an invocation (see [log correlation](#log-correlation)). Off by default: it costs each line about 0.65 µs of CPU and 80 to 93 bytes of CloudWatch Logs.',
   },
   LAMBDA_OTEL_CAPTURE_PAYLOAD: {
     kind: 'flag',

@@ -59,6 +59,7 @@ describe('npm run local', () => {
     const taskRoot = functionFixture('user-esm');
     const run = await runLocal([taskRoot, 'index.handler', '--event-kind', 'sqs', '--env', `DOWNSTREAM_URL=${downstreamUrl}`], {
       OTEL_SERVICE_NAME: 'checkout-service',
+      LAMBDA_OTEL_LOG_CORRELATION: 'true',
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -71,7 +72,7 @@ describe('npm run local', () => {
     // The setting's effect: the service name of the trace; the fetch inside it as a client span.
     expect(run.stdout).toMatch(/^trace 1: checkout-service: process orders +[0-9a-f]{32} +2 spans/m);
     expect(run.stdout).toMatch(/^ {4}GET CLIENT /m);
-    expect(run.stdout).toContain('settings for the function: OTEL_SERVICE_NAME, DOWNSTREAM_URL');
+    expect(run.stdout).toContain('settings for the function: OTEL_SERVICE_NAME, LAMBDA_OTEL_LOG_CORRELATION, DOWNSTREAM_URL');
     const html = htmlPageOf(run.stdout);
     expect(html).toContain('checkout-service: process orders');
     rmSync(taskRoot, { recursive: true, force: true });
@@ -81,7 +82,7 @@ describe('npm run local', () => {
     const taskRoot = functionFixture('user-cjs');
     const run = await runLocal(
       [taskRoot, 'handler.main', '--event-kind', 'api-gateway-v2', '--runtime', 'nodejs22.x', '--invocations', '2', '--env', 'GREETING=hello'],
-      { OTEL_LOG_LEVEL: 'debug' },
+      { OTEL_LOG_LEVEL: 'debug', LAMBDA_OTEL_LOG_CORRELATION: 'true' },
     );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);

@@ -51,7 +51,7 @@ function options(runtime: RuntimeName, taskRoot: string, format: Format, sink: S
     taskRoot,
     handler: 'index.handler',
     telemetryLog: sink === 'telemetry fd',
-    env: { AWS_LAMBDA_LOG_FORMAT: format === 'json' ? 'JSON' : 'Text', ...env },
+    env: { AWS_LAMBDA_LOG_FORMAT: format === 'json' ? 'JSON' : 'Text', LAMBDA_OTEL_LOG_CORRELATION: 'true', ...env },
   };
 }
 
@@ -142,8 +142,8 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
     expect(logged?.ids).toEqual({ traceId: second.traceId, spanId: second.spanId, flags: '01' });
   });
 
-  it('LAMBDA_OTEL_LOG_CORRELATION=false: lines exactly as without the layer', async () => {
-    const { without, withIt } = await both('text', 'stdout', { LAMBDA_OTEL_LOG_CORRELATION: 'false' });
+  it('off (the default): lines exactly as without the layer', async () => {
+    const { without, withIt } = await both('text', 'stdout', { LAMBDA_OTEL_LOG_CORRELATION: '' });
     expect(withIt.console.every((line) => line.ids === undefined)).toBe(true);
     expect(withIt.console.map((line) => line.normalised)).toEqual(without.console.map((line) => line.normalised));
   });

@@ -35,7 +35,7 @@ describe('loadConfig defaults', () => {
       propagators: ['tracecontext', 'baggage'],
       flushTimeoutMs: 500,
       captureUrlQuery: false,
-      logCorrelation: true,
+      logCorrelation: false,
       capturePayload: false,
       redactKeys: [],
       lambda: { functionName: 'orders', functionVersion: '7', memoryMb: 256, region: 'eu-west-1', initializationType: 'on-demand' },

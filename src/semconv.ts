@@ -51,10 +51,13 @@ export const ATTR_AWS_REQUEST_ID_SDK = 'aws.request.id';
 /** Stable: the class of error an operation ended with. */
 export const ATTR_ERROR_TYPE = 'error.type';
 export const ERROR_TYPE_VALUE_TIMEOUT = 'timeout';
+/** Stable: the file a span's code came from. */
+export const ATTR_CODE_FILE_PATH = 'code.file.path';
 
 /**
  * The layer's own keys, for what no convention covers yet: how an invocation that did not answer
- * ended. Under `aws.lambda.`, beside the registry's `aws.lambda.invoked_arn`.
+ * ended, how the environment was initialised. Under `aws.lambda.`, beside the registry's
+ * `aws.lambda.invoked_arn`.
  */
 /** The function's configured timeout, on an invocation that ran out of it. */
 export const ATTR_LAMBDA_TIMEOUT_MS = 'aws.lambda.timeout_ms';
@@ -71,6 +74,16 @@ export const ATTR_LAMBDA_CUT_SHORT = 'aws.lambda.cut_short';
 export const ATTR_LAMBDA_EVENT = 'aws.lambda.event';
 export const ATTR_LAMBDA_RESULT = 'aws.lambda.result';
 export const ATTR_LAMBDA_REQUEST_BODY = 'aws.lambda.request_body';
+/**
+ * How Lambda initialised the environment, on its first invocation: `AWS_LAMBDA_INITIALIZATION_TYPE`
+ * as Lambda sets it (`on-demand`, `provisioned-concurrency`, `snap-start`,
+ * `lambda-managed-instances`), the values Datadog's `init_type` tag carries too.
+ */
+export const ATTR_LAMBDA_INIT_TYPE = 'aws.lambda.init_type';
+/** True on the first invocation of an on-demand environment Lambda initialised before any caller asked (Datadog's `proactive_initialization`). */
+export const ATTR_LAMBDA_PROACTIVE_INITIALIZATION = 'aws.lambda.proactive_initialization';
+/** On a module span of the init: whose code it loaded, `function`, `layer` or `runtime`. */
+export const ATTR_LAMBDA_MODULE_ORIGIN = 'aws.lambda.module.origin';
 
 /**
  * The layer's own pipeline: spans it made and did not export, by reason (`over_budget`,

@@ -1,0 +1,46 @@
+import { ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
+import { describeError, type Diag } from '../diag';
+import { ATTR_LAMBDA_INIT_TYPE } from '../semconv';
+import { emitInitSpans, type InitSpanOptions } from './init-spans';
+import type { InitRecorder } from './recorder';
+
+export interface InitTracingOptions extends Omit<InitSpanOptions, 'attributes' | 'links'> {
+  /** `AWS_LAMBDA_INITIALIZATION_TYPE`. */
+  readonly initializationType: string;
+  readonly diag: Diag;
+  /**
+   * Runs the span building later, before the first invocation's spans are exported: building
+   * them takes a few milliseconds that the caller of a cold start should not wait for.
+   */
+  readonly defer: (createSpans: () => void) => void;
+}
+
+/** Called once, on the first invocation, with its context (holding its span). */
+export type TraceInit = (invocation: Context, coldStart: boolean) => void;
+
+/**
+ * The init's spans, once: in the first invocation's trace, under its span, when the caller waited
+ * for the init (a cold start); otherwise (provisioned concurrency, a proactive init) in a trace of
+ * their own, at the time the init happened, linked to the first invocation, so that the
+ * invocation's trace does not stretch back to an init that may be minutes old.
+ */
+export function initTracing(recorder: InitRecorder, options: InitTracingOptions): TraceInit {
+  return (invocation, coldStart) => {
+    const record = recorder.take();
+    if (record === undefined) return;
+    options.defer(() => {
+      try {
+        const first = trace.getSpanContext(invocation);
+        const started = performance.now();
+        const count = emitInitSpans(record, coldStart ? invocation : ROOT_CONTEXT, {
+          ...options,
+          attributes: { [ATTR_LAMBDA_INIT_TYPE]: options.initializationType },
+          links: coldStart || first === undefined ? undefined : [{ context: first }],
+        });
+        options.diag.debug(`init traced: ${count} spans in ${(performance.now() - started).toFixed(1)} ms`);
+      } catch (error) {
+        options.diag.error(`could not trace the init: ${describeError(error)}`);
+      }
+    });
+  };
+}

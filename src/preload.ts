@@ -14,27 +14,36 @@ import { DroppedSpans } from './export/dropped-spans';
 import { Flusher } from './export/flusher';
 import { destinationOf, sinkOpener } from './export/open-sink';
 import { SpanBuffer } from './export/span-buffer';
+import { INIT_SCOPE } from './init/init-spans';
+import { InitRecorder } from './init/recorder';
+import { initTracing } from './init/trace-init';
 import { ignoredHosts } from './instrumentations/ignore';
 import { loadOnFirstUse } from './instrumentations/on-first-use';
+import { DEFAULT_PROACTIVE_INIT_MS } from './invocation/coldstart';
 import { Invocations } from './invocation/invocations';
 import { correlateConsoleLogs } from './logs/correlate';
 import type { PayloadRecorder } from './payload/capture';
 import { setupTracing } from './tracer/setup';
 
+/** Module loads shorter than this get no span. */
+const MIN_MODULE_MS = 3;
+const MANAGED_INSTANCES = 'lambda-managed-instances';
+
 async function start(): Promise<void> {
+  const preloadStart = performance.now();
   const warnings: string[] = [];
   const config = loadConfig(process.env, (message) => warnings.push(message));
   if (config.disabled) return;
   const diag = createDiag(config.logLevel);
   for (const warning of warnings) diag.warn(warning);
   try {
-    await instrument(config, diag);
+    await instrument(config, diag, preloadStart);
   } catch (error) {
     diag.error(`tracing is off for this environment: ${describeError(error)}`);
   }
 }
 
-async function instrument(config: Config, diag: ReturnType<typeof createDiag>): Promise<void> {
+async function instrument(config: Config, diag: ReturnType<typeof createDiag>, preloadStart: number): Promise<void> {
   const layerDir = dirname(fileURLToPath(import.meta.url));
   const { taskRoot } = config.lambda;
   const handler = functionHandler(config.lambda.handler, config.lambda.savedHandler, layerDir);
@@ -44,6 +53,11 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     diag.debug(`handler ${JSON.stringify(handler)} left to the runtime`);
     return;
   }
+  // Managed instances initialise every worker thread long before traffic, with no caller waiting:
+  // no init spans there (a trace per worker would show nothing a caller paid for).
+  const { initializationType } = config.lambda;
+  const traceInit = initializationType !== MANAGED_INSTANCES;
+  const init = InitRecorder.arm({ preloadStart, moduleLoads: traceInit, minModuleMs: MIN_MODULE_MS, layerDir });
   // Every span made and not exported is counted here, by reason, wherever it was dropped.
   const dropped = new DroppedSpans();
   const buffer = new SpanBuffer(config.maxQueueSize);
@@ -61,7 +75,20 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
     traceHeaderFromEnv: () => process.env._X_AMZN_TRACE_ID,
     functionName: config.lambda.functionName,
     functionVersion: config.lambda.functionVersion,
-    initializationType: config.lambda.initializationType,
+    initializationType,
+    proactiveInitMs: DEFAULT_PROACTIVE_INIT_MS,
+    initEndedAt: () => init.readyAt,
+    traceInit: traceInit
+      ? initTracing(init, {
+          tracer: tracing.provider.getTracer(INIT_SCOPE),
+          taskRoot,
+          layerRoot: dirname(layerDir),
+          minModuleMs: MIN_MODULE_MS,
+          initializationType,
+          diag,
+          defer: (createSpans) => buffer.defer(createSpans),
+        })
+      : undefined,
     policy: await policy,
     takeDropped: () => flusher.takeDropped(),
     flushTimeoutMs: config.flushTimeoutMs,
@@ -81,7 +108,8 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>): 
       diag,
     });
   };
-  redirectHandler(process.env, layerDir, { ref, taskRoot, starter: invocations, diag, beforeUserCode });
+  redirectHandler(process.env, layerDir, { ref, taskRoot, starter: invocations, diag, beforeUserCode, init });
+  init.mark('preload-end');
 }
 
 /** Payload capture is a layer file of its own (src/payload/capture.ts): nothing of it loads while it is off. */

@@ -10,6 +10,7 @@ export class SpanBuffer implements SpanProcessor {
   private dropped = 0;
   /** performance.now() when the oldest span buffered now arrived. */
   private firstAt = 0;
+  private deferred: (() => void)[] = [];
 
   constructor(private readonly maxSpans: number) {}
 
@@ -34,8 +35,25 @@ export class SpanBuffer implements SpanProcessor {
     return this.spans.length;
   }
 
-  /** Removes and returns everything buffered. */
+  /**
+   * Work that creates spans, run at the next `take()` (so its spans leave with that export): what
+   * need not delay the answer, such as turning the init's record into spans, waits for the export.
+   */
+  defer(createSpans: () => void): void {
+    this.deferred.push(createSpans);
+  }
+
+  /** Removes and returns everything buffered, after running the deferred work. */
   take(): ReadableSpan[] {
+    const deferred = this.deferred;
+    this.deferred = [];
+    for (const createSpans of deferred) {
+      try {
+        createSpans();
+      } catch {
+        // Deferred work reports its own failures; a throw must not cost the buffered spans.
+      }
+    }
     const spans = this.spans;
     this.spans = [];
     return spans;

@@ -1,6 +1,7 @@
 import { SAVED_HANDLER_ENV } from '../config/settings';
 import type { Diag } from '../diag';
 import { HANDLER_EXPORT, HANDLER_MODULE } from '../layer-files';
+import type { InitRecorder } from '../init/recorder';
 import type { HandlerRef } from './resolve';
 import type { InvocationStarter } from './wrap';
 
@@ -12,6 +13,8 @@ export interface Redirect {
   readonly diag: Diag;
   /** Start-up hooks that must see the user's code load, but not the runtime's: run right before it. */
   readonly beforeUserCode: () => void;
+  /** Notes when the function's load starts and ends, and when the handler is ready. */
+  readonly init: InitRecorder;
 }
 
 let pending: Redirect | undefined;

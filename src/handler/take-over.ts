@@ -22,20 +22,26 @@ export async function loadWrappedHandler(env: NodeJS.ProcessEnv): Promise<UserFu
   } catch (error) {
     redirect.diag.error(`client instrumentations are off: ${describeError(error)}`);
   }
-  const original = await loadUserFunction({
-    taskRoot: redirect.taskRoot,
-    ref: redirect.ref,
-    style: loaderStyleFor(Number.parseInt(process.versions.node, 10)),
-    // The runtime's own require: its error messages name the runtime's entry file, as without us,
-    // by its real path, as Node's loader names the main module.
-    runtimeRequire: createRequire(runtimeEntry()),
-    importModule: (specifier) => import(specifier),
-  });
   try {
-    return wrapHandler(original, redirect.starter, redirect.diag);
-  } catch (error) {
-    redirect.diag.error(`could not wrap the handler, running untraced: ${describeError(error)}`);
-    return original;
+    redirect.init.mark('function-load-start');
+    const original = await loadUserFunction({
+      taskRoot: redirect.taskRoot,
+      ref: redirect.ref,
+      style: loaderStyleFor(Number.parseInt(process.versions.node, 10)),
+      // The runtime's own require: its error messages name the runtime's entry file, as without us,
+      // by its real path, as Node's loader names the main module.
+      runtimeRequire: createRequire(runtimeEntry()),
+      importModule: (specifier) => import(specifier),
+    });
+    redirect.init.mark('function-load-end');
+    try {
+      return wrapHandler(original, redirect.starter, redirect.diag);
+    } catch (error) {
+      redirect.diag.error(`could not wrap the handler, running untraced: ${describeError(error)}`);
+      return original;
+    }
+  } finally {
+    redirect.init.ready();
   }
 }
 

@@ -3,6 +3,7 @@ import type { XrayContext } from '../config/load';
 import { describeError, type Diag } from '../diag';
 import type { DropCounts } from '../export/dropped-spans';
 import type { ExportPolicy } from '../export/policy';
+import type { TraceInit } from '../init/trace-init';
 import type { PayloadRecorder } from '../payload/capture';
 import { parentContext } from '../propagation/extract';
 import {
@@ -17,7 +18,7 @@ import { stringValue } from '../read';
 import type { TailSampler } from '../sampling/tail-sampler';
 import { detectTrigger } from '../triggers/detect';
 import { invocationAttributes } from './attributes';
-import { coldStartTracker } from './coldstart';
+import { coldStartTracker, type InvocationStart } from './coldstart';
 import type { Ending } from './endings';
 import { Invocation, invocationOf, type InvocationFacts, type InvocationOwner } from './invocation';
 import { asLambdaContext, remainingTimeMs, type LambdaContext } from './lambda-context';
@@ -28,6 +29,12 @@ export interface InvocationsOptions {
   readonly functionName: string;
   readonly functionVersion: string;
   readonly initializationType: string;
+  /** A gap longer than this between init's end and the first invocation means a proactive init. */
+  readonly proactiveInitMs: number;
+  /** When the handler became ready, on the `performance.now()` clock. */
+  readonly initEndedAt: () => number | undefined;
+  /** Puts the init's spans in a trace, on the first invocation. */
+  readonly traceInit?: TraceInit;
   readonly xrayContext: XrayContext;
   readonly captureUrlQuery: boolean;
   /**
@@ -57,11 +64,11 @@ export interface InvocationsOptions {
  */
 export class Invocations {
   private readonly inFlight = new Set<Invocation>();
-  private readonly takeColdStart: () => boolean;
+  private readonly takeColdStart: () => InvocationStart;
   private readonly owner: InvocationOwner;
 
   constructor(private readonly options: InvocationsOptions) {
-    this.takeColdStart = coldStartTracker(options.initializationType);
+    this.takeColdStart = coldStartTracker({ ...options, now: () => performance.now() });
     this.owner = {
       policy: options.policy,
       payloads: options.payloads,
@@ -77,20 +84,21 @@ export class Invocations {
     const trigger = detectTrigger(event, { captureQuery: this.options.captureUrlQuery });
     const traceHeader = stringValue(ctx.xRayTraceId) ?? this.options.traceHeaderFromEnv();
     const { parent, links } = parentContext(trigger, traceHeader, propagator, xrayContext);
-    const coldStart = this.takeColdStart();
-    const held = this.options.tailSampler?.hold(parent, coldStart);
+    const start = this.takeColdStart();
+    const held = this.options.tailSampler?.hold(parent, start.coldStart);
     const startIn = held === undefined ? parent : held.within(parent);
     const span = tracer.startSpan(
       trigger.spanName ?? stringValue(ctx.functionName) ?? this.options.functionName,
       {
         kind: trigger.kind,
-        attributes: { ...trigger.attributes, ...invocationAttributes(ctx, coldStart, functionVersion) },
+        attributes: { ...trigger.attributes, ...invocationAttributes(ctx, start.coldStart, functionVersion), ...start.attributes },
         links,
       },
       startIn,
     );
     this.options.payloads?.recordEvent(span, event, trigger);
     const invocation = new Invocation(span, trace.setSpan(startIn, span), facts, trigger, this.owner, held);
+    if (start.first) this.options.traceInit?.(invocation.context, start.coldStart);
     this.inFlight.add(invocation);
     if (facts.timeoutMs !== undefined) {
       const margin = this.options.timeoutMarginMs ?? defaultTimeoutMarginMs(facts.timeoutMs);

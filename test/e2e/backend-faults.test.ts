@@ -191,7 +191,7 @@ describe.each(runtimes.map((r) => r.name))('%s, OTLP over TLS', (runtime) => {
   const TLS_BOUND_MS = 1000;
 
   async function withTlsReceiver(tls: ReceiverTls, fn: (receiver: OtlpReceiver) => Promise<void>): Promise<void> {
-    const receiver = await OtlpReceiver.start({}, tls);
+    const receiver = await OtlpReceiver.start({}, { tls });
     try {
       await fn(receiver);
     } finally {

@@ -299,6 +299,8 @@ function invocationAttributes(result: InvokeResult, coldStart: boolean): Record<
     'faas.coldstart': coldStart,
     'cloud.account.id': ACCOUNT,
     'cloud.resource_id': `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${FUNCTION_NAME}`,
+    // The first invocation says how the environment was initialised.
+    ...(coldStart ? { 'aws.lambda.init_type': 'on-demand' } : {}),
   };
 }
 

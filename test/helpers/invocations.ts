@@ -67,6 +67,8 @@ export function inMemoryInvocations({
     functionName: 'fn',
     functionVersion: '$LATEST',
     initializationType: 'on-demand',
+    proactiveInitMs: 10_000,
+    initEndedAt: () => undefined,
     policy,
     takeDropped: () => dropped.take(),
     flushTimeoutMs: 500,

@@ -1,5 +1,6 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { INIT_SCOPE } from '../../src/init/init-spans';
 import { OtlpReceiver } from './sandbox/otlp-receiver';
 import { LAYER_WRAPPER, PROJECT_NODE_MODULES } from './paths';
 import { Sandbox, type InvokeResult, type SandboxOptions } from './sandbox/sandbox';
@@ -26,11 +27,15 @@ export async function withLayer<T>(options: Omit<SandboxOptions, 'wrapper'>, fn:
   }
 }
 
-/** One receiver per describe block, emptied and answering normally before each test. */
-export function useReceiver(): () => OtlpReceiver {
+/**
+ * One receiver per describe block, emptied and answering normally before each test. The init's
+ * spans (in the first invocation's trace) are left out unless `initSpans` asks for them: the tests
+ * of other concerns count and compare the invocations' spans, and init.test.ts covers the init's.
+ */
+export function useReceiver({ initSpans = false }: { initSpans?: boolean } = {}): () => OtlpReceiver {
   let receiver: OtlpReceiver | undefined;
   beforeAll(async () => {
-    receiver = await OtlpReceiver.start();
+    receiver = await OtlpReceiver.start({}, { keep: initSpans ? undefined : (span) => span.scope.name !== INIT_SCOPE });
   });
   afterAll(() => receiver?.close());
   beforeEach(() => {

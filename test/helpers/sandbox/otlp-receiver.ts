@@ -38,6 +38,12 @@ export interface ReceiverTls {
   readonly cert: string;
 }
 
+export interface ReceiverOptions {
+  readonly tls?: ReceiverTls;
+  /** Which decoded spans `spans()` and `waitForSpans()` see (all by default); `requests()` still counts every span. */
+  readonly keep?: (span: ReceivedSpan) => boolean;
+}
+
 export interface ReceivedRequest {
   readonly path: string;
   /** When the body had fully arrived (nowMs() clock, the same as Sandbox timings). */
@@ -76,13 +82,14 @@ export class OtlpReceiver {
     private readonly server: Server,
     readonly port: number,
     private readonly secure: boolean,
+    private readonly keep: (span: ReceivedSpan) => boolean,
   ) {}
 
   /** With `tls`, an https receiver whose URL names `localhost` (the certificate must be for it). */
-  static async start(behaviour: ReceiverBehaviour = {}, tls?: ReceiverTls): Promise<OtlpReceiver> {
+  static async start(behaviour: ReceiverBehaviour = {}, { tls, keep }: ReceiverOptions = {}): Promise<OtlpReceiver> {
     // An https.Server is an http.Server on TLS sockets.
     const server = tls === undefined ? createServer() : (createTlsServer({ key: tls.key, cert: tls.cert }) as unknown as Server);
-    const receiver = new OtlpReceiver(server, await listenOnLoopback(server), tls !== undefined);
+    const receiver = new OtlpReceiver(server, await listenOnLoopback(server), tls !== undefined, keep ?? (() => true));
     receiver.behaviour = behaviour;
     server.on('request', (req, res) => receiver.handle(req, res));
     return receiver;
@@ -202,7 +209,7 @@ export class OtlpReceiver {
         error,
         tls: this.secure ? { servername: socket.servername ?? false, sessionReused: socket.isSessionReused?.() ?? false } : undefined,
       });
-      if (accepted && error === undefined) this.received.push(...spans);
+      if (accepted && error === undefined) this.received.push(...spans.filter(this.keep));
       for (const listener of [...this.listeners]) listener();
 
       if (error !== undefined) return answer(res, 400, contentType, error);

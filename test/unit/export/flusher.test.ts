@@ -46,7 +46,7 @@ const receivers: OtlpReceiver[] = [];
 afterAll(() => Promise.all(receivers.map((r) => r.close())));
 
 async function receiver(behaviour: ReceiverBehaviour = {}, tls?: ReceiverTls): Promise<OtlpReceiver> {
-  const started = await OtlpReceiver.start(behaviour, tls);
+  const started = await OtlpReceiver.start(behaviour, { tls });
   receivers.push(started);
   return started;
 }

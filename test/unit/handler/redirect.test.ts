@@ -3,6 +3,7 @@ import { createDiag } from '../../../src/diag';
 import { functionHandler, redirectHandler, takeRedirect, type Redirect } from '../../../src/handler/redirect';
 import { parseHandler, type HandlerRef } from '../../../src/handler/resolve';
 import { HANDLER_EXPORT, HANDLER_MODULE, PRELOAD_DIR } from '../../../src/layer-files';
+import { InitRecorder } from '../../../src/init/recorder';
 
 const LAYER = `/opt/${PRELOAD_DIR}`;
 
@@ -13,6 +14,7 @@ function redirectFor(handler: string): Redirect {
     starter: { start: () => { throw new Error('not started in this test'); } },
     diag: createDiag('none'),
     beforeUserCode: () => undefined,
+    init: InitRecorder.arm({ preloadStart: 0, moduleLoads: false, minModuleMs: 3, layerDir: LAYER }),
   };
 }
 

@@ -19,14 +19,11 @@ import { InitRecorder } from './init/recorder';
 import { initTracing } from './init/trace-init';
 import { ignoredHosts } from './instrumentations/ignore';
 import { loadOnFirstUse } from './instrumentations/on-first-use';
-import { DEFAULT_PROACTIVE_INIT_MS } from './invocation/coldstart';
 import { Invocations } from './invocation/invocations';
 import { correlateConsoleLogs } from './logs/correlate';
 import type { PayloadRecorder } from './payload/capture';
 import { setupTracing } from './tracer/setup';
 
-/** Module loads shorter than this get no span. */
-const MIN_MODULE_MS = 3;
 const MANAGED_INSTANCES = 'lambda-managed-instances';
 
 async function start(): Promise<void> {
@@ -57,7 +54,8 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>, p
   // no init spans there (a trace per worker would show nothing a caller paid for).
   const { initializationType } = config.lambda;
   const traceInit = initializationType !== MANAGED_INSTANCES;
-  const init = InitRecorder.arm({ preloadStart, moduleLoads: traceInit, minModuleMs: MIN_MODULE_MS, layerDir });
+  const { moduleSpans, moduleMinMs, proactiveInitMs } = config.init;
+  const init = InitRecorder.arm({ preloadStart, moduleLoads: traceInit && moduleSpans, minModuleMs: moduleMinMs, layerDir });
   // Every span made and not exported is counted here, by reason, wherever it was dropped.
   const dropped = new DroppedSpans();
   const buffer = new SpanBuffer(config.maxQueueSize);
@@ -76,14 +74,14 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>, p
     functionName: config.lambda.functionName,
     functionVersion: config.lambda.functionVersion,
     initializationType,
-    proactiveInitMs: DEFAULT_PROACTIVE_INIT_MS,
+    proactiveInitMs,
     initEndedAt: () => init.readyAt,
     traceInit: traceInit
       ? initTracing(init, {
           tracer: tracing.provider.getTracer(INIT_SCOPE),
           taskRoot,
           layerRoot: dirname(layerDir),
-          minModuleMs: MIN_MODULE_MS,
+          minModuleMs: moduleMinMs,
           initializationType,
           diag,
           defer: (createSpans) => buffer.defer(createSpans),

@@ -95,7 +95,15 @@ export interface Config {
   readonly exportMode: ExportMode;
   readonly instrumentations: readonly InstrumentationName[];
   readonly batchIntervalMs: number;
+  readonly init: InitConfig;
   readonly lambda: LambdaInfo;
+}
+
+/** How the environment's init is traced, on its first invocation. */
+export interface InitConfig {
+  readonly moduleSpans: boolean;
+  readonly moduleMinMs: number;
+  readonly proactiveInitMs: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -195,6 +203,11 @@ export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
     exportMode: read('LAMBDA_OTEL_EXPORT_MODE'),
     instrumentations: enabled.filter((name) => !disabled.includes(name)),
     batchIntervalMs: read('OTEL_BSP_SCHEDULE_DELAY'),
+    init: {
+      moduleSpans: read('LAMBDA_OTEL_MODULE_SPANS'),
+      moduleMinMs: read('LAMBDA_OTEL_MODULE_MIN_MS'),
+      proactiveInitMs: read('LAMBDA_OTEL_PROACTIVE_INIT_MS'),
+    },
     lambda,
   });
 }

@@ -234,6 +234,21 @@ export const SETTINGS = {
     shownDefault: 'a tenth of the timeout, 100 to 500',
     doc: 'How long before the function\'s timeout a still-running invocation is ended as timed out, so that its spans leave before Lambda kills the process. An answer given inside the margin is reported as a timeout.',
   },
+  LAMBDA_OTEL_MODULE_SPANS: {
+    kind: 'flag',
+    default: true,
+    doc: '`false` leaves out the init\'s module spans (one per module whose load took `LAMBDA_OTEL_MODULE_MIN_MS` or more, in the first invocation\'s trace); the init span and its phases stay.',
+  },
+  LAMBDA_OTEL_MODULE_MIN_MS: {
+    kind: 'millis',
+    default: 3,
+    doc: 'Module loads (`require` and `import`) during init that take at least this many milliseconds get a span under the init span.',
+  },
+  LAMBDA_OTEL_PROACTIVE_INIT_MS: {
+    kind: 'millis',
+    default: 10_000,
+    doc: 'An on-demand environment whose first invocation comes more than this many milliseconds after its init ended was initialised ahead of demand: not a cold start (`aws.lambda.proactive_initialization`).',
+  },
   LAMBDA_OTEL_MAX_SPANS_PER_INVOCATION: {
     kind: 'count',
     default: 1000,

@@ -1,9 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_LAMBDA_INIT_TYPE, ATTR_LAMBDA_PROACTIVE_INITIALIZATION } from '../semconv';
 
-/** How long after an on-demand init its first invocation may come and still have waited for it. */
-export const DEFAULT_PROACTIVE_INIT_MS = 10_000;
-
 export interface ColdStartOptions {
   /** `AWS_LAMBDA_INITIALIZATION_TYPE`. */
   readonly initializationType: string;
@@ -28,8 +25,7 @@ export interface InvocationStart {
  * environment whose init the caller waited for. Provisioned concurrency, SnapStart and managed
  * instances initialise before any caller waits; Lambda also initialises on-demand environments
  * ahead of demand ("proactive initialization"), and the first invocation then arrives long after
- * init ended (Lambda documents no figure; Datadog and OpenTelemetry's Lambda instrumentation use
- * 10 s, the init time limit).
+ * init ended (LAMBDA_OTEL_PROACTIVE_INIT_MS).
  */
 export function coldStartTracker(options: ColdStartOptions): () => InvocationStart {
   const initType = { [ATTR_LAMBDA_INIT_TYPE]: options.initializationType };

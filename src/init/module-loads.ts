@@ -1,8 +1,8 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { TextDecoder } from 'node:util';
 import * as nodeModule from 'node:module';
+import { TextDecoder } from 'node:util';
+import { watchModules, type Loaded } from '../module-hooks';
 
-/** A CommonJS load as Node's `module.require` tracing channel saw it (times from `performance.now()`). */
+/** A CommonJS load, as `Module._load` saw it (times from `performance.now()`). */
 export interface RequireLoad {
   /** What was required: a request string (`'./db'`, `'express'`), or a path when an ES module imported the file. */
   readonly id: string;
@@ -43,32 +43,13 @@ export interface ModuleLoads {
  */
 const EVALUATED_KEY = Symbol.for('lambda-otel-preload.module-evaluated');
 
-interface RequireMessage {
-  readonly id?: unknown;
-  readonly parentFilename?: unknown;
-}
-
-interface ResolveContext {
-  readonly conditions?: readonly string[];
-  readonly parentURL?: string;
-}
-interface Resolved {
-  readonly url: string;
-  readonly format?: string | null;
-}
-interface LoadContext {
-  readonly conditions?: readonly string[];
-  readonly format?: string | null;
-}
-interface Loaded {
-  readonly format?: string | null;
-  readonly source?: string | ArrayBuffer | ArrayBufferView | null;
-}
-interface SyncHooks {
-  registerHooks?: (hooks: {
-    resolve: (specifier: string, context: ResolveContext, next: (specifier: string, context: ResolveContext) => Resolved) => Resolved;
-    load: (url: string, context: LoadContext, next: (url: string, context: LoadContext) => Loaded) => Loaded;
-  }) => { deregister(): void };
+/**
+ * `Module._load(request, parent)`: every `require()` (after `Module.prototype.require`, whoever
+ * wraps that) and every CommonJS file an ES module imports (then `parent` is null) passes here.
+ */
+type Load = (this: unknown, request: string, parent: { readonly filename?: unknown } | null | undefined, isMain: boolean) => unknown;
+interface ModuleLoader {
+  _load: Load;
 }
 
 export interface ModuleLoadOptions {
@@ -79,59 +60,101 @@ export interface ModuleLoadOptions {
 }
 
 /**
- * Records module loads until `stop()`. Costs per `require`: two `performance.now()` calls and a
- * comparison; per ES module: a resolve and a load hook (in-thread, `module.registerHooks`, Node
- * >= 22.15) and one statement appended to its source. Nothing stays installed after `stop()`.
+ * Records module loads until `stop()`. Costs per `require`: a wrapper frame around `Module._load`
+ * (below the instrumentations' `Module.prototype.require` wrapper, whose order it leaves alone),
+ * two `performance.now()` calls and a comparison; per resolution and per module read: a call from
+ * the layer's one in-thread `module.registerHooks` registration (src/module-hooks.ts, Node
+ * >= 22.15), shared with the instrumentations' trigger; per ES module: one statement appended to
+ * its source. Nothing stays installed after `stop()`.
  *
- * Measured on the bench's heavy function (nodejs24.x, 2 shared cores, medians): see
- * bench/module-hooks.mjs for the figures and how they were taken.
+ * Measured with bench/module-hooks.mjs (CPU time, medians of 21 processes, Node 22.23 / 24.21,
+ * 2 cores shared with other work):
+ * - a cached `require()`: +0.2..1.0 µs with this wrapper; +1.8..3.3 µs with Node's
+ *   `module.require` tracing channel instead (its context objects and `runStores` cost more than
+ *   the clock reads), so the channel is not used;
+ * - four AWS SDK clients (42 CommonJS files, 196 `require()` calls): +5..8 ms, what a
+ *   registration with pass-through hooks costs alone (+4..8 ms: Node's hook chain on every
+ *   resolution), hence one registration for the layer; with the instrumentations' hooks armed too,
+ *   as while the function loads, the recorder adds nothing measurable (-3 ms, within noise);
+ * - 300 ES modules: +3..4 ms (pass-through hooks alone +1..3 ms). `module.register()` instead:
+ *   +36..38 ms to start its loader thread and +98..104 ms for the same modules.
  */
 export class ModuleLoadRecorder {
   readonly loads: ModuleLoads = { requires: [], imports: [], loaded: new Map(), evaluated: new Map() };
-  private readonly stack: number[] = [];
   private readonly evaluatedUrls: string[] = [];
-  private hooks: { deregister(): void } | undefined;
-  private readonly onStart = (): void => {
-    this.stack.push(performance.now());
-  };
-  private readonly onEnd = (message: unknown): void => {
-    const start = this.stack.pop();
-    const end = performance.now();
-    if (start === undefined) return;
-    const { id, parentFilename } = message as RequireMessage;
-    // An ES module's CommonJS import has no parent file; the graph needs it, fast or not.
-    const parent = typeof parentFilename === 'string' && parentFilename !== '' ? parentFilename : undefined;
-    if (typeof id === 'string' && (end - start >= this.options.minMs || parent === undefined)) {
-      this.loads.requires.push({ id, parent, start, end });
-    }
-  };
+  private unwatch: (() => void) | undefined;
+  private restoreLoad: (() => void) | undefined;
 
   private constructor(private readonly options: ModuleLoadOptions) {}
 
   static start(options: ModuleLoadOptions): ModuleLoadRecorder {
     const recorder = new ModuleLoadRecorder(options);
-    subscribe('tracing:module.require:start', recorder.onStart);
-    subscribe('tracing:module.require:end', recorder.onEnd);
+    recorder.timeRequires();
     recorder.hookImports();
     return recorder;
   }
 
   stop(): void {
-    unsubscribe('tracing:module.require:start', this.onStart);
-    unsubscribe('tracing:module.require:end', this.onEnd);
-    this.hooks?.deregister();
-    this.hooks = undefined;
+    this.restoreLoad?.();
+    this.restoreLoad = undefined;
+    this.unwatch?.();
+    this.unwatch = undefined;
     delete (globalThis as Record<symbol, unknown>)[EVALUATED_KEY];
   }
 
+  private timeRequires(): void {
+    const loader = nodeModule.Module as unknown as ModuleLoader;
+    const original = loader._load;
+    if (typeof original !== 'function') return;
+    const { requires } = this.loads;
+    const { minMs } = this.options;
+    let timing = true;
+    const timed: Load = function (request, parent, isMain) {
+      if (!timing) return original.call(this, request, parent, isMain);
+      const start = performance.now();
+      try {
+        return original.call(this, request, parent, isMain);
+      } finally {
+        const end = performance.now();
+        const parentFile = typeof parent?.filename === 'string' ? parent.filename : undefined;
+        // An ES module's CommonJS import has no parent; the graph needs it, fast or not.
+        if (end - start >= minMs || parentFile === undefined) requires.push({ id: request, parent: parentFile, start, end });
+      }
+    };
+    loader._load = timed;
+    this.restoreLoad = () => {
+      timing = false;
+      // A wrapper installed after ours keeps calling ours, which then only passes through.
+      if (loader._load === timed) loader._load = original;
+    };
+  }
+
   private hookImports(): void {
-    const { registerHooks } = nodeModule as unknown as SyncHooks;
-    // Before Node 22.15 only `module.register()` could see ES modules load, at the price of a
-    // loader thread: ES modules then go untimed (their CommonJS imports still show).
-    if (typeof registerHooks !== 'function') return;
     const { imports, loaded, evaluated } = this.loads;
     const urls = this.evaluatedUrls;
     const decoder = new TextDecoder();
+    const layerUrl = this.options.layerUrl;
+    const markCall = `\n;globalThis[Symbol.for(${JSON.stringify(EVALUATED_KEY.description)})]?.(`;
+    // Before Node 22.15 only `module.register()` could see ES modules load, at the price of a
+    // loader thread: ES modules then go untimed (their CommonJS imports still show).
+    this.unwatch = watchModules({
+      resolved(specifier, context, url) {
+        if (context.conditions?.includes('import')) imports.push({ parentUrl: context.parentURL, specifier, url, at: performance.now() });
+      },
+      loaded(url, context, result) {
+        if (result.format === 'module' && !url.startsWith(layerUrl)) {
+          const source = sourceText(result.source, decoder);
+          if (source === undefined) return result;
+          loaded.set(url, performance.now());
+          // Appended, never prepended: line and column numbers of the module's own code stay
+          // what they were, so its stack traces and source maps do not change.
+          return { ...result, source: `${source}${markCall}${urls.push(url) - 1});\n` };
+        }
+        if (result.format === 'commonjs' && context.conditions?.includes('import')) loaded.set(url, performance.now());
+        return result;
+      },
+    });
+    if (this.unwatch === undefined) return;
     Object.defineProperty(globalThis, EVALUATED_KEY, {
       value: (index: number) => {
         const url = urls[index];
@@ -139,28 +162,6 @@ export class ModuleLoadRecorder {
       },
       configurable: true,
       writable: true,
-    });
-    const layerUrl = this.options.layerUrl;
-    this.hooks = registerHooks({
-      resolve(specifier, context, next) {
-        const at = performance.now();
-        const resolved = next(specifier, context);
-        if (context.conditions?.includes('import')) imports.push({ parentUrl: context.parentURL, specifier, url: resolved.url, at });
-        return resolved;
-      },
-      load(url, context, next) {
-        const result = next(url, context);
-        if (result.format === 'module' && !url.startsWith(layerUrl)) {
-          const source = sourceText(result.source, decoder);
-          if (source === undefined) return result;
-          loaded.set(url, performance.now());
-          // Appended, never prepended: line and column numbers of the module's own code stay
-          // what they were, so its stack traces and source maps do not change.
-          return { ...result, source: `${source}\n;globalThis[Symbol.for(${JSON.stringify(EVALUATED_KEY.description)})]?.(${urls.push(url) - 1});\n` };
-        }
-        if (result.format === 'commonjs' && context.conditions?.includes('import')) loaded.set(url, performance.now());
-        return result;
-      },
     });
   }
 }

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { InstrumentationName } from '../config/load';
 import { describeError, type Diag } from '../diag';
 import { instrumentationFile, PRELOAD_FILE } from '../layer-files';
+import { watchModules } from '../module-hooks';
 import { TRIGGER_MODULES, type InstrumentationContext, type InstrumentationModule } from './catalog';
 
 export interface OnFirstUseOptions {
@@ -168,40 +169,26 @@ function armFetch(activate: () => boolean): void {
   globalThis.fetch = armed;
 }
 
-interface ResolveContext {
-  readonly conditions?: readonly string[];
-  readonly parentURL?: string;
-}
-type NextResolve = (specifier: string, context: ResolveContext) => unknown;
-interface ModuleHooks {
-  registerHooks?: (hooks: { resolve: (specifier: string, context: ResolveContext, next: NextResolve) => unknown }) => {
-    deregister(): void;
-  };
-  syncBuiltinESMExports(): void;
-}
-
 /**
- * An ES module's `import 'node:https'` goes through no require hook. On Node >= 22.15 an in-thread
- * resolve hook sees it: the instrumentation loads and patches the builtin before its ES module
- * facade is built, and named imports (`import { request } from 'node:https'`) are synced too.
+ * An ES module's `import 'node:https'` goes through no require hook. On Node >= 22.15 the layer's
+ * in-thread module hooks see it resolve: the instrumentation loads and patches the builtin before
+ * its ES module facade is built, and named imports (`import { request } from 'node:https'`) are
+ * synced too.
  */
 function armBuiltinImports(name: InstrumentationName, activator: Activator, layerDir: string): void {
-  const { registerHooks, syncBuiltinESMExports } = nodeModule as unknown as ModuleHooks;
-  if (typeof registerHooks !== 'function') return;
   const modules = TRIGGER_MODULES[name];
   const names = new Set(modules.flatMap((module) => [module, `node:${module}`]));
   // The layer's own exporter imports node:http(s) too; that is not the function using HTTP.
   const layerUrl = pathToFileURL(layerDir).href + '/';
-  const hooks = registerHooks({
-    resolve(specifier, context, next) {
+  const stop = watchModules({
+    resolved(specifier, context) {
       if (names.has(specifier) && context.conditions?.includes('import') && !context.parentURL?.startsWith(layerUrl)) {
-        hooks.deregister();
+        stop?.();
         if (activator.activate(name)) {
           activator.patchBuiltins(modules);
-          syncBuiltinESMExports();
+          nodeModule.syncBuiltinESMExports();
         }
       }
-      return next(specifier, context);
     },
   });
 }

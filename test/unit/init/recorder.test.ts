@@ -20,7 +20,7 @@ interface Recorded {
   loaded: string[];
   evaluated: Record<string, number>;
   takenTwice: boolean;
-  stillSubscribed: boolean;
+  loadRestored: boolean;
   markerLeft: boolean;
 }
 
@@ -68,7 +68,7 @@ describe.each(runtimes.map((r) => [r.name, r.nodeBin] as const))('on %s', (_runt
     expect(recorded.evaluated[url('after-init.mjs')]).toBeUndefined();
     expect(recorded.loaded).not.toContain(url('after-init.mjs'));
     expect(recorded.requires.map((r) => r.id)).not.toContain(file('after-init.cjs'));
-    expect(recorded.stillSubscribed).toBe(false);
+    expect(recorded.loadRestored).toBe(true);
     expect(recorded.markerLeft).toBe(false);
     expect(recorded.takenTwice).toBe(false);
   });

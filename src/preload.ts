@@ -55,7 +55,7 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>, p
   const { initializationType } = config.lambda;
   const traceInit = initializationType !== MANAGED_INSTANCES;
   const { moduleSpans, moduleMinMs, proactiveInitMs } = config.init;
-  const init = InitRecorder.arm({ preloadStart, moduleLoads: traceInit && moduleSpans, minModuleMs: moduleMinMs, layerDir });
+  const init = new InitRecorder(preloadStart);
   // Every span made and not exported is counted here, by reason, wherever it was dropped.
   const dropped = new DroppedSpans();
   const buffer = new SpanBuffer(config.maxQueueSize);
@@ -107,6 +107,9 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>, p
     });
   };
   redirectHandler(process.env, layerDir, { ref, taskRoot, starter: invocations, diag, beforeUserCode, init });
+  // From here to the handler being ready (the preload above is one bundle: it loads no module).
+  // Started last, so that a failure above leaves no hook behind.
+  if (traceInit && moduleSpans) init.recordModuleLoads({ minModuleMs: moduleMinMs, layerDir });
   init.mark('preload-end');
 }
 

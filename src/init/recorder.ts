@@ -30,11 +30,7 @@ export interface InitRecord {
 
 export type InitPhase = 'preload-end' | 'function-load-start' | 'function-load-end';
 
-export interface InitRecorderOptions {
-  /** `performance.now()` at the preload's first statement. */
-  readonly preloadStart: number;
-  /** Whether to record module loads (for module spans). */
-  readonly moduleLoads: boolean;
+export interface RecordingOptions {
   /** CommonJS loads shorter than this are dropped as they end. */
   readonly minModuleMs: number;
   /** The folder holding the layer's own files, whose ES modules are not marked. */
@@ -42,7 +38,7 @@ export interface InitRecorderOptions {
 }
 
 /**
- * Armed at the start of the preload, it notes when each phase of init ends and (optionally)
+ * Created at the start of the preload, it notes when each phase of init ends and (once asked to)
  * which modules loaded when, as plain data: nothing here creates a span or touches OpenTelemetry.
  * `ready()` (the handler is ready) stops the recording: no hook stays installed after init.
  */
@@ -51,15 +47,15 @@ export class InitRecorder {
   private modules: ModuleLoadRecorder | undefined;
   private taken = false;
 
-  private constructor(options: InitRecorderOptions) {
-    this.marks.preloadStart = options.preloadStart;
-    if (options.moduleLoads) {
-      this.modules = ModuleLoadRecorder.start({ minMs: options.minModuleMs, layerUrl: `${pathToFileURL(options.layerDir).href}/` });
-    }
+  /** `preloadStart`: `performance.now()` at the preload's first statement. */
+  constructor(preloadStart: number) {
+    this.marks.preloadStart = preloadStart;
   }
 
-  static arm(options: InitRecorderOptions): InitRecorder {
-    return new InitRecorder(options);
+  /** Records module loads from now until `ready()`. */
+  recordModuleLoads({ minModuleMs, layerDir }: RecordingOptions): void {
+    if (this.modules !== undefined || this.marks.handlerReady !== undefined) return;
+    this.modules = ModuleLoadRecorder.start({ minMs: minModuleMs, layerUrl: `${pathToFileURL(layerDir).href}/` });
   }
 
   mark(phase: InitPhase): void {

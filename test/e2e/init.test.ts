@@ -137,6 +137,23 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 });
 
+describe('nodejs24.x on Lambda Managed Instances', () => {
+  const receiver = useReceiver({ initSpans: true });
+
+  it('counts no cold start and traces no init: every worker initialised before any caller came', async () => {
+    const options = { runtime: 'nodejs24.x', taskRoot: functionFixture('slow-init'), handler: 'index.handler', maxConcurrency: 4, workerCount: 2 } as const;
+    const sandbox = await Sandbox.start({ ...options, wrapper: LAYER_WRAPPER, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url } });
+    const results = await Promise.all([0, 1, 2, 3].map((n) => sandbox.invoke({ n }))).finally(() => sandbox.shutdown());
+    expect(results.map((r) => r.kind)).toEqual(['success', 'success', 'success', 'success']);
+    // Every span has arrived once shutdown() returned (SIGTERM, then SIGKILL 500 ms later).
+    const spans = receiver().spans();
+    expect(spans.map((s) => s.name)).toEqual(['test-fn', 'test-fn', 'test-fn', 'test-fn']);
+    expect(spans.map((s) => s.attributes['faas.coldstart'])).toEqual([false, false, false, false]);
+    // Each worker's first invocation says how it was initialised.
+    expect(spans.filter((s) => s.attributes['aws.lambda.init_type'] === 'lambda-managed-instances').length).toBeGreaterThanOrEqual(1);
+  });
+});
+
 /** The fixture's slow modules take about 60 ms each, and the inner ones they load about 30 ms. */
 function expectSlowModules(named: (name: string) => ReceivedSpan, esm: string): void {
   for (const name of [esm, 'require lib/slow-cjs.cjs']) {

@@ -14,7 +14,7 @@ function redirectFor(handler: string): Redirect {
     starter: { start: () => { throw new Error('not started in this test'); } },
     diag: createDiag('none'),
     beforeUserCode: () => undefined,
-    init: InitRecorder.arm({ preloadStart: 0, moduleLoads: false, minModuleMs: 3, layerDir: LAYER }),
+    init: new InitRecorder(0),
   };
 }
 

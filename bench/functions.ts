@@ -1,8 +1,9 @@
 /** The benchmarked functions (task roots) and the event they get. */
 import { linkOtelApi } from '../test/helpers/layer';
+import { installOwnSdk } from '../test/helpers/sandbox/function-sdk';
 import { functionFixture } from '../test/helpers/sandbox/task-root';
 
-export type FunctionName = 'plain' | 'aws-sdk' | 'aws-sdk-call' | 'client-spans' | 'logs';
+export type FunctionName = 'plain' | 'aws-sdk' | 'aws-sdk-call' | 'client-spans' | 'logs' | 'heavy';
 
 /** Read by the client-spans function: how many client spans it makes per invocation. */
 export const CLIENT_SPANS_ENV = 'BENCH_CLIENT_SPANS';
@@ -10,6 +11,9 @@ export const CLIENT_SPANS_ENV = 'BENCH_CLIENT_SPANS';
 /** Lines the `logs` function writes per invocation; it reads the number from this variable. */
 export const LOG_LINES_PER_INVOCATION = 1000;
 export const LOG_LINES_ENV = 'BENCH_LOG_LINES';
+
+/** What the heavy function loads from its own node_modules, as a function bundling its dependencies does. */
+const HEAVY_CLIENTS = ['@aws-sdk/client-s3', '@aws-sdk/client-dynamodb', '@aws-sdk/client-sqs', '@aws-sdk/client-sns'];
 
 /**
  * ES module handlers (index.mjs), as most new functions are, from
@@ -22,9 +26,12 @@ export const LOG_LINES_ENV = 'BENCH_LOG_LINES';
  *   its own @opentelemetry/api (no-ops without a layer): what spans cost, without a network call's noise.
  * - logs: the plain function plus LOG_LINES_PER_INVOCATION `console.log` lines, for the cost of
  *   log correlation per line.
+ * - heavy: the same answer, after loading four SDK clients (S3, DynamoDB, SQS, SNS) from its own
+ *   node_modules at init: many modules, so module spans cost what they can (a cold-start figure).
  */
 export function makeFunction(name: FunctionName): string {
   const taskRoot = functionFixture('bench-orders', { 'index.mjs': `${name}.mjs` });
+  if (name === 'heavy') installOwnSdk(taskRoot, HEAVY_CLIENTS);
   return name === 'client-spans' ? linkOtelApi(taskRoot) : taskRoot;
 }
 

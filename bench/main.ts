@@ -36,6 +36,7 @@ const OURS_SYNC: Variant = { name: 'ours-sync', wrapper: OURS_WRAPPER, env: { LA
 /** auto (ours) defers the export while invocations come often, as they do here; this one never does. */
 const OURS_AFTER_RESPONSE: Variant = { name: 'ours-after-response', wrapper: OURS_WRAPPER, env: { LAMBDA_OTEL_EXPORT_MODE: 'after-response' } };
 const MODE_PREFIX: Partial<Record<Variant['name'], string>> = { 'ours-sync': 'sync mode: ', 'ours-after-response': 'after-response mode: ' };
+const OURS_NO_MODULE_SPANS: Variant = { name: 'ours-no-module-spans', wrapper: OURS_WRAPPER, env: { LAMBDA_OTEL_MODULE_SPANS: 'false' } };
 const RECEIVER_DELAYS_MS = [0, 50, 200];
 const MI_IN_FLIGHT = 64;
 /** Head and tail sampling at the same ratio (tail also keeps failures, cold starts and its p99). */
@@ -106,14 +107,16 @@ export async function main(argv: string[]): Promise<number> {
   let logsAndPayloads: LogsAndPayloadsFigures;
   let concurrent: PerVariant<ConcurrentSamples>;
   try {
-    const coldCases: [RuntimeName, FunctionName][] = [
-      ['nodejs24.x', 'plain'],
-      ['nodejs24.x', 'aws-sdk'],
-      ...(withNode22 ? ([['nodejs22.x', 'plain']] as [RuntimeName, FunctionName][]) : []),
+    const coldCases: [RuntimeName, FunctionName, Variant[]][] = [
+      ['nodejs24.x', 'plain', [NONE, UPSTREAM, OURS]],
+      ['nodejs24.x', 'aws-sdk', [NONE, UPSTREAM, OURS]],
+      // Where module spans cost the most: with them (ours) and without.
+      ['nodejs24.x', 'heavy', [NONE, UPSTREAM, OURS, OURS_NO_MODULE_SPANS]],
+      ...(withNode22 ? ([['nodejs22.x', 'plain', [NONE, UPSTREAM, OURS]]] as [RuntimeName, FunctionName, Variant[]][]) : []),
     ];
-    for (const [runtime, fn] of coldCases) {
-      log(`cold starts: ${runtime}, ${fn} function, ${coldRounds} rounds x 3 variants`);
-      cold[`${runtime}, ${fn}`] = await coldStarts(runtime, fn, coldRounds, [NONE, UPSTREAM, OURS], run);
+    for (const [runtime, fn, variants] of coldCases) {
+      log(`cold starts: ${runtime}, ${fn} function, ${coldRounds} rounds x ${variants.length} variants`);
+      cold[`${runtime}, ${fn}`] = await coldStarts(runtime, fn, coldRounds, variants, run);
     }
     log(`warm invocations: nodejs24.x, plain function, ${warmPerDelay} x 5 variants at receiver delays ${RECEIVER_DELAYS_MS.join(', ')} ms`);
     const requestsBefore = receiver.requests().length;
@@ -151,6 +154,9 @@ export async function main(argv: string[]): Promise<number> {
   const rows: Row[] = [];
   for (const [key, samples] of Object.entries(cold)) {
     rows.push(added(mapVariants(samples, (s) => median(s.initMs)), `init added (${key})`, 'ms'));
+    if (samples['ours-no-module-spans'] !== undefined) {
+      rows.push(added(mapVariants(samples, (s) => median(s.initMs)), `init added (${key}, module spans off)`, 'ms', OURS_NO_MODULE_SPANS));
+    }
   }
   for (const [key, samples] of Object.entries(cold)) {
     rows.push(added(mapVariants(samples, (s) => median(s.firstInvocationMs)), `first-invocation added (${key})`, 'ms'));

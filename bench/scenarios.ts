@@ -21,14 +21,15 @@ export type VariantName =
   | 'head-1'
   | 'tail-1'
   | 'head-10'
-  | 'tail-10';
+  | 'tail-10'
+  | 'ours-no-module-spans';
 export interface Variant {
   readonly name: VariantName;
   /** AWS_LAMBDA_EXEC_WRAPPER; none for the bare function. */
   readonly wrapper?: string;
   readonly env?: Readonly<Record<string, string>>;
 }
-/** A value for each variant a scenario ran (the export-mode variants run in some only). */
+/** A value for each variant a scenario ran (the export-mode and module-span variants run in some only). */
 export type PerVariant<T> = Partial<Record<VariantName, T>>;
 
 function perVariant<T>(variants: readonly Variant[], make: () => T): PerVariant<T> {

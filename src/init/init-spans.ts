@@ -7,12 +7,15 @@ import type { InitMarks, InitRecord } from './recorder';
 
 /** The instrumentation scope of the init's spans, apart from the invocations' (`lambda-otel-preload`). */
 export const INIT_SCOPE = 'lambda-otel-preload/init';
-export const INIT_SPAN = 'init';
+const INIT_SPAN = 'init';
 /** The phases of init, each a child of the init span (times in `InitMarks`). */
-export const PHASE_SPANS = {
-  /** Node's own start, from the process's start to the first preload. */
+const PHASE_SPANS = {
+  /** Node's own start: from the process's start to the end of Node's bootstrap, before any preload. */
   node: 'node start',
-  /** The layer's preload: config, tracer, export, and reading the preload's own file. */
+  /**
+   * The layer's preload: reading and compiling its file, config, tracer, export. Node starts its
+   * ES module loader here too (1 to 2 ms that the runtime's own entry would pay without a preload).
+   */
   layer: 'layer setup',
   /** The runtime interface client loading and starting, up to the function's module load. */
   runtime: 'runtime start',
@@ -41,7 +44,8 @@ interface Phase {
 /**
  * Turns an init record into spans under `parent`: `init` (process start to handler ready), its
  * phases, and under the phase each happened in, one span per module load that took at least
- * `minModuleMs`, nested as the loads nested. Runs once, on the first invocation.
+ * `minModuleMs`, nested as the loads nested. Runs once, when the first invocation's spans are
+ * exported. Returns how many spans it created.
  */
 export function emitInitSpans(record: InitRecord, parent: Context, options: InitSpanOptions): number {
   const at = (ms: number): number => record.timeOrigin + ms;

@@ -9,14 +9,17 @@ export interface InitTracingOptions extends Omit<InitSpanOptions, 'attributes' |
   readonly initializationType: string;
   readonly diag: Diag;
   /**
-   * Runs the span building later, before the first invocation's spans are exported: building
-   * them takes a few milliseconds that the caller of a cold start should not wait for.
+   * Runs the span building later, at the next export: building them takes a few milliseconds
+   * that the caller of a cold start should not wait for.
    */
   readonly defer: (createSpans: () => void) => void;
 }
 
-/** Called once, on the first invocation, with its context (holding its span). */
-export type TraceInit = (invocation: Context, coldStart: boolean) => void;
+/**
+ * Called once, as the first invocation starts, with its context (holding its span), and how to
+ * tell that it has ended.
+ */
+export type TraceInit = (invocation: Context, coldStart: boolean, hasEnded: () => boolean) => void;
 
 /**
  * The init's spans, once: in the first invocation's trace, under its span, when the caller waited
@@ -25,10 +28,17 @@ export type TraceInit = (invocation: Context, coldStart: boolean) => void;
  * invocation's trace does not stretch back to an init that may be minutes old.
  */
 export function initTracing(recorder: InitRecorder, options: InitTracingOptions): TraceInit {
-  return (invocation, coldStart) => {
+  return (invocation, coldStart, hasEnded) => {
     const record = recorder.take();
     if (record === undefined) return;
-    options.defer(() => {
+    // Built with the first invocation's own spans, in the export that carries them: not earlier
+    // (an export of the init alone would hold the connection the invocation's export needs, when
+    // the backend is slow and the invocation times out), and not on the answer's path.
+    const createSpans = (): void => {
+      if (!hasEnded()) {
+        options.defer(createSpans);
+        return;
+      }
       try {
         const first = trace.getSpanContext(invocation);
         const started = performance.now();
@@ -41,6 +51,7 @@ export function initTracing(recorder: InitRecorder, options: InitTracingOptions)
       } catch (error) {
         options.diag.error(`could not trace the init: ${describeError(error)}`);
       }
-    });
+    };
+    options.defer(createSpans);
   };
 }

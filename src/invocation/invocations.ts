@@ -98,7 +98,7 @@ export class Invocations {
     );
     this.options.payloads?.recordEvent(span, event, trigger);
     const invocation = new Invocation(span, trace.setSpan(startIn, span), facts, trigger, this.owner, held);
-    if (start.first) this.options.traceInit?.(invocation.context, start.coldStart);
+    if (start.first) this.options.traceInit?.(invocation.context, start.coldStart, () => invocation.hasEnded);
     this.inFlight.add(invocation);
     if (facts.timeoutMs !== undefined) {
       const margin = this.options.timeoutMarginMs ?? defaultTimeoutMarginMs(facts.timeoutMs);

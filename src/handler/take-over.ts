@@ -22,9 +22,10 @@ export async function loadWrappedHandler(env: NodeJS.ProcessEnv): Promise<UserFu
   } catch (error) {
     redirect.diag.error(`client instrumentations are off: ${describeError(error)}`);
   }
+  let original: UserFunction;
   try {
     redirect.init.mark('function-load-start');
-    const original = await loadUserFunction({
+    original = await loadUserFunction({
       taskRoot: redirect.taskRoot,
       ref: redirect.ref,
       style: loaderStyleFor(Number.parseInt(process.versions.node, 10)),
@@ -34,14 +35,19 @@ export async function loadWrappedHandler(env: NodeJS.ProcessEnv): Promise<UserFu
       importModule: (specifier) => import(specifier),
     });
     redirect.init.mark('function-load-end');
-    try {
-      return wrapHandler(original, redirect.starter, redirect.diag);
-    } catch (error) {
-      redirect.diag.error(`could not wrap the handler, running untraced: ${describeError(error)}`);
-      return original;
-    }
+  } catch (error) {
+    // The runtime reports this error as the init's: it must read as it would without the layer.
+    redirect.init.ready();
+    await redirect.init.restoreSyntaxError(error, (specifier) => import(specifier));
+    throw error;
   } finally {
     redirect.init.ready();
+  }
+  try {
+    return wrapHandler(original, redirect.starter, redirect.diag);
+  } catch (error) {
+    redirect.diag.error(`could not wrap the handler, running untraced: ${describeError(error)}`);
+    return original;
   }
 }
 

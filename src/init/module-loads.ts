@@ -1,6 +1,7 @@
 import * as nodeModule from 'node:module';
 import { TextDecoder } from 'node:util';
 import { watchModules, type Loaded } from '../module-hooks';
+import type { AppendedModule } from './syntax-errors';
 
 /** A CommonJS load, as `Module._load` saw it (times from `performance.now()`). */
 export interface RequireLoad {
@@ -94,12 +95,26 @@ export class ModuleLoadRecorder {
     return recorder;
   }
 
+  /** The ES modules that got a statement appended and never finished evaluating, last loaded first. */
+  unfinished(): AppendedModule[] {
+    const { evaluated } = this.loads;
+    return this.evaluatedUrls
+      .map((url, index) => ({ url, appended: this.markFor(index) }))
+      .filter(({ url }) => !evaluated.has(url))
+      .reverse();
+  }
+
   stop(): void {
     this.restoreLoad?.();
     this.restoreLoad = undefined;
     this.unwatch?.();
     this.unwatch = undefined;
     delete (globalThis as Record<symbol, unknown>)[EVALUATED_KEY];
+  }
+
+  /** The statement appended to the `index`th marked module: it notes when the body finished. */
+  private markFor(index: number): string {
+    return `\n;globalThis[Symbol.for(${JSON.stringify(EVALUATED_KEY.description)})]?.(${index});\n`;
   }
 
   private timeRequires(): void {
@@ -134,9 +149,10 @@ export class ModuleLoadRecorder {
     const urls = this.evaluatedUrls;
     const decoder = new TextDecoder();
     const layerUrl = this.options.layerUrl;
-    const markCall = `\n;globalThis[Symbol.for(${JSON.stringify(EVALUATED_KEY.description)})]?.(`;
+
     // Before Node 22.15 only `module.register()` could see ES modules load, at the price of a
     // loader thread: ES modules then go untimed (their CommonJS imports still show).
+    const recorder = this;
     this.unwatch = watchModules({
       resolved(specifier, context, url) {
         if (context.conditions?.includes('import')) imports.push({ parentUrl: context.parentURL, specifier, url, at: performance.now() });
@@ -148,7 +164,7 @@ export class ModuleLoadRecorder {
           loaded.set(url, performance.now());
           // Appended, never prepended: line and column numbers of the module's own code stay
           // what they were, so its stack traces and source maps do not change.
-          return { ...result, source: `${source}${markCall}${urls.push(url) - 1});\n` };
+          return { ...result, source: source + recorder.markFor(urls.push(url) - 1) };
         }
         if (result.format === 'commonjs' && context.conditions?.includes('import')) loaded.set(url, performance.now());
         return result;

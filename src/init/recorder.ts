@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { ModuleLoadRecorder, type ModuleLoads } from './module-loads';
+import { restoreSyntaxError, type ImportModule } from './syntax-errors';
 
 /**
  * When each part of the environment's init ended, in milliseconds since the process started
@@ -70,6 +71,15 @@ export class InitRecorder {
     if (this.marks.handlerReady !== undefined) return;
     this.marks.handlerReady = performance.now();
     this.modules?.stop();
+  }
+
+  /**
+   * After the function's load failed with `error`: a SyntaxError that the statements appended to
+   * ES modules changed gets the message the module's own source gives back. Call after `ready()`.
+   */
+  async restoreSyntaxError(error: unknown, importModule: ImportModule): Promise<void> {
+    const candidates = this.modules?.unfinished() ?? [];
+    if (candidates.length > 0) await restoreSyntaxError(error, candidates, importModule);
   }
 
   /** When the handler became ready, once it has. */

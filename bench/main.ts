@@ -36,7 +36,7 @@ const OURS_SYNC: Variant = { name: 'ours-sync', wrapper: OURS_WRAPPER, env: { LA
 /** auto (ours) defers the export while invocations come often, as they do here; this one never does. */
 const OURS_AFTER_RESPONSE: Variant = { name: 'ours-after-response', wrapper: OURS_WRAPPER, env: { LAMBDA_OTEL_EXPORT_MODE: 'after-response' } };
 const MODE_PREFIX: Partial<Record<Variant['name'], string>> = { 'ours-sync': 'sync mode: ', 'ours-after-response': 'after-response mode: ' };
-const OURS_NO_MODULE_SPANS: Variant = { name: 'ours-no-module-spans', wrapper: OURS_WRAPPER, env: { LAMBDA_OTEL_MODULE_SPANS: 'false' } };
+const OURS_NO_MODULE_SPANS: Variant = { name: 'ours-no-module-spans', wrapper: OURS_WRAPPER, env: { LAMBDA_OTEL_INIT_SPANS: 'phases' } };
 const RECEIVER_DELAYS_MS = [0, 50, 200];
 const MI_IN_FLIGHT = 64;
 /** Head and tail sampling at the same ratio (tail also keeps failures, cold starts and its p99). */

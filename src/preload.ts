@@ -53,8 +53,8 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>, p
   // Managed instances initialise every worker thread long before traffic, with no caller waiting:
   // no init spans there (a trace per worker would show nothing a caller paid for).
   const { initializationType } = config.lambda;
-  const traceInit = initializationType !== MANAGED_INSTANCES;
-  const { moduleSpans, moduleMinMs, proactiveInitMs } = config.init;
+  const { spans, moduleMinMs, proactiveInitMs } = config.init;
+  const traceInit = initializationType !== MANAGED_INSTANCES && spans !== 'off';
   const init = new InitRecorder(preloadStart);
   // Every span made and not exported is counted here, by reason, wherever it was dropped.
   const dropped = new DroppedSpans();
@@ -109,7 +109,7 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>, p
   redirectHandler(process.env, layerDir, { ref, taskRoot, starter: invocations, diag, beforeUserCode, init });
   // From here to the handler being ready (the preload above is one bundle: it loads no module).
   // Started last, so that a failure above leaves no hook behind.
-  if (traceInit && moduleSpans) init.recordModuleLoads({ minModuleMs: moduleMinMs, layerDir });
+  if (traceInit && spans === 'modules') init.recordModuleLoads({ minModuleMs: moduleMinMs, layerDir });
   init.mark('preload-end');
 }
 

@@ -101,7 +101,7 @@ export interface Config {
 
 /** How the environment's init is traced, on its first invocation. */
 export interface InitConfig {
-  readonly moduleSpans: boolean;
+  readonly spans: ValueOf<'LAMBDA_OTEL_INIT_SPANS'>;
   readonly moduleMinMs: number;
   readonly proactiveInitMs: number;
 }
@@ -204,7 +204,7 @@ export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
     instrumentations: enabled.filter((name) => !disabled.includes(name)),
     batchIntervalMs: read('OTEL_BSP_SCHEDULE_DELAY'),
     init: {
-      moduleSpans: read('LAMBDA_OTEL_MODULE_SPANS'),
+      spans: read('LAMBDA_OTEL_INIT_SPANS'),
       moduleMinMs: read('LAMBDA_OTEL_MODULE_MIN_MS'),
       proactiveInitMs: read('LAMBDA_OTEL_PROACTIVE_INIT_MS'),
     },

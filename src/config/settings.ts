@@ -234,10 +234,11 @@ export const SETTINGS = {
     shownDefault: 'a tenth of the timeout, 100 to 500',
     doc: 'How long before the function\'s timeout a still-running invocation is ended as timed out, so that its spans leave before Lambda kills the process. An answer given inside the margin is reported as a timeout.',
   },
-  LAMBDA_OTEL_MODULE_SPANS: {
-    kind: 'flag',
-    default: true,
-    doc: '`false` leaves out the init\'s module spans (one per module whose load took `LAMBDA_OTEL_MODULE_MIN_MS` or more, in the first invocation\'s trace); the init span and its phases stay.',
+  LAMBDA_OTEL_INIT_SPANS: {
+    kind: 'oneOf',
+    choices: ['modules', 'phases', 'off'],
+    default: 'modules',
+    doc: 'What the first invocation\'s trace shows of the environment\'s init: `modules` the init span, its phases and a span per module whose load took `LAMBDA_OTEL_MODULE_MIN_MS` or more; `phases` the init span and its phases only; `off` nothing.',
   },
   LAMBDA_OTEL_MODULE_MIN_MS: {
     kind: 'millis',

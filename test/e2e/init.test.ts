@@ -4,6 +4,8 @@
  * for each slow module, CommonJS and ES modules alike, nested as the imports nest; later
  * invocations carry none; and only an on-demand init a caller waited for is a cold start.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ReceivedSpan } from '../helpers/sandbox/otlp-receiver';
 import { runtimes, Sandbox, type SandboxOptions } from '../helpers/sandbox/sandbox';
 import { functionFixture } from '../helpers/sandbox/task-root';
@@ -84,11 +86,16 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
     expectSlowModules(trace.named, 'require lib/slow-esm.mjs');
   });
 
-  it('with LAMBDA_OTEL_MODULE_SPANS=false shows the init and its phases only', async () => {
-    const { spans, first } = await twoInvocations('index.handler', { LAMBDA_OTEL_MODULE_SPANS: 'false' });
+  it('with LAMBDA_OTEL_INIT_SPANS=phases shows the init and its phases only, and with off nothing of it', async () => {
+    const { spans, first } = await twoInvocations('index.handler', { LAMBDA_OTEL_INIT_SPANS: 'phases' });
     const trace = traceOf(spans, first.traceId);
     expect(trace.spans.map((s) => s.name).sort()).toEqual([...PHASES, 'init', 'test-fn'].sort());
     expect(duration(trace.named('function load'))).toBeGreaterThanOrEqual(115);
+
+    receiver().reset();
+    const off = await twoInvocations('index.handler', { LAMBDA_OTEL_INIT_SPANS: 'off' });
+    expect(off.spans.map((s) => s.name)).toEqual(['test-fn', 'test-fn']);
+    expect(off.first.attributes['faas.coldstart']).toBe(true);
   });
 
   it('does not count a provisioned-concurrency init as a cold start, and traces it apart, linked to the first invocation', async () => {
@@ -125,15 +132,34 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
     expect(init.links.map((l) => l.spanId)).toEqual([first.spanId]);
   });
 
-  it('leaves an ES module\'s init error pointing at the same line and column', async () => {
-    const initError = async (wrapper: string | undefined): Promise<string[]> => {
-      const sandbox = await Sandbox.start({ runtime, taskRoot: functionFixture('throws-at-init'), handler: 'index.handler', wrapper });
+  /** The init error a function's first invocation gets, with and without the layer. */
+  const initErrors = async (handler: string) => {
+    const taskRoot = functionFixture('throws-at-init');
+    // Cut short mid-object, as a truncated upload leaves a file; it cannot live among the
+    // type-checked fixtures, which must parse.
+    writeFileSync(join(taskRoot, 'lib', 'truncated.mjs'), "export const config = {\n  region: 'eu-west-1',\n");
+    const initError = async (wrapper: string | undefined) => {
+      const sandbox = await Sandbox.start({ runtime, taskRoot, handler, wrapper });
       await sandbox.shutdown();
-      return (sandbox.initError?.trace ?? []).filter((line) => line.includes('broken.mjs')).map((line) => line.replace(/^.*\/lib\//, ''));
+      return sandbox.initError;
     };
-    const without = await initError(undefined);
-    expect(without).toEqual([expect.stringMatching(/^broken\.mjs:5:\d+\)?$/)]);
-    expect(await initError(LAYER_WRAPPER)).toEqual(without);
+    return { without: await initError(undefined), withLayer: await initError(LAYER_WRAPPER) };
+  };
+
+  it('leaves an ES module\'s init error pointing at the same line and column', async () => {
+    const { without, withLayer } = await initErrors('index.handler');
+    const frames = (trace: string[] | undefined): string[] =>
+      (trace ?? []).filter((line) => line.includes('broken.mjs')).map((line) => line.replace(/^.*\/lib\//, ''));
+    expect(frames(without?.trace)).toEqual([expect.stringMatching(/^broken\.mjs:5:\d+\)?$/)]);
+    expect(frames(withLayer?.trace)).toEqual(frames(without?.trace));
+  });
+
+  it('reports an ES module that ends mid-statement with the same SyntaxError', async () => {
+    const { without, withLayer } = await initErrors('unfinished.handler');
+    expect(without).toMatchObject({ errorType: 'Runtime.UserCodeSyntaxError', errorMessage: 'SyntaxError: Unexpected end of input' });
+    expect(withLayer?.errorType).toBe(without?.errorType);
+    expect(withLayer?.errorMessage).toBe(without?.errorMessage);
+    expect(withLayer?.trace[0]).toBe(without?.trace[0]);
   });
 });
 

@@ -38,7 +38,7 @@ describe('loadConfig defaults', () => {
       logCorrelation: false,
       capturePayload: false,
       redactKeys: [],
-      init: { moduleSpans: true, moduleMinMs: 3, proactiveInitMs: 10_000 },
+      init: { spans: 'modules', moduleMinMs: 3, proactiveInitMs: 10_000 },
       lambda: { functionName: 'orders', functionVersion: '7', memoryMb: 256, region: 'eu-west-1', initializationType: 'on-demand' },
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -66,7 +66,7 @@ describe('loadConfig: each variable', () => {
     ['LAMBDA_OTEL_LOG_CORRELATION', 'false', (c: ReturnType<typeof load>['config']) => c.logCorrelation, false],
     ['LAMBDA_OTEL_CAPTURE_PAYLOAD', 'true', (c: ReturnType<typeof load>['config']) => c.capturePayload, true],
     ['LAMBDA_OTEL_REDACT_KEYS', ' iban, card_holder ,,', (c: ReturnType<typeof load>['config']) => c.redactKeys, ['iban', 'card_holder']],
-    ['LAMBDA_OTEL_MODULE_SPANS', 'false', (c: ReturnType<typeof load>['config']) => c.init.moduleSpans, false],
+    ['LAMBDA_OTEL_INIT_SPANS', 'Phases', (c: ReturnType<typeof load>['config']) => c.init.spans, 'phases'],
     ['LAMBDA_OTEL_MODULE_MIN_MS', '0.5', (c: ReturnType<typeof load>['config']) => c.init.moduleMinMs, 0.5],
     ['LAMBDA_OTEL_PROACTIVE_INIT_MS', '300', (c: ReturnType<typeof load>['config']) => c.init.proactiveInitMs, 300],
   ])('%s=%s', (name, value, read, expected) => {
@@ -162,7 +162,7 @@ describe('loadConfig: malformed values warn once, naming the variable and the fa
     ['LAMBDA_OTEL_SAMPLING_SLOW', 'p100', 'p99'],
     ['LAMBDA_OTEL_SAMPLING_SLOW', '2s', 'p99'],
     ['LAMBDA_OTEL_SAMPLING_KEEP', 'errors', 'error,timeout,crash,coldstart,slow'],
-    ['LAMBDA_OTEL_MODULE_SPANS', 'sometimes', 'true'],
+    ['LAMBDA_OTEL_INIT_SPANS', 'all', 'modules'],
     ['LAMBDA_OTEL_MODULE_MIN_MS', '-1', '3 ms'],
     ['LAMBDA_OTEL_PROACTIVE_INIT_MS', '10s', '10000 ms'],
   ])('%s=%s', (name, value, fallback) => {

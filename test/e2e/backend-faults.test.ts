@@ -62,7 +62,8 @@ async function invokeEcho(
       runtime,
       taskRoot: functionFixture('echo-cjs'),
       handler: 'index.handler',
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, LAMBDA_OTEL_FLUSH_TIMEOUT_MS: String(boundMs), ...env },
+      // No init spans: the counts below are of the invocations' spans (the init has its own tests).
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, LAMBDA_OTEL_FLUSH_TIMEOUT_MS: String(boundMs), LAMBDA_OTEL_INIT_SPANS: 'off', ...env },
     },
     async (sandbox) => {
       const results: InvokeResult[] = [];
@@ -133,7 +134,7 @@ describe.each(runtimes.map((r) => r.name))('%s, OTLP backend faults', (runtime) 
       taskRoot: functionFixture('echo-cjs'),
       handler: 'index.handler',
       wrapper: LAYER_WRAPPER,
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, LAMBDA_OTEL_INIT_SPANS: 'off' },
     });
     for (let n = 0; n < 3; n++) expectUnaffected(await sandbox.invoke({ n }), n, BOUND_MS);
     await sandbox.shutdown();

@@ -21,12 +21,14 @@ describe('npm run demo', () => {
     // Each log line carries the ids of its trace (log correlation).
     expect(out).toMatch(/│ .*\tINFO\ttrace_id=[0-9a-f]{32} span_id=[0-9a-f]{16} trace_flags=01\torder o-1001 found: 6 x espresso cups/);
     expect(out).toMatch(/│ .*\tINFO\ttrace_id=[0-9a-f]{32} span_id=[0-9a-f]{16} trace_flags=01\tshipment for order o-1001 recorded/);
-    expect(out).toMatch(/^trace 1: orders-api: GET \/orders\/\{id\} +[0-9a-f]{32} +3 spans · [\d.]+ ms · cold start$/m);
+    // A cold start's trace also holds its init (how many module spans depends on load times).
+    expect(out).toMatch(/^trace 1: orders-api: GET \/orders\/\{id\} +[0-9a-f]{32} +\d+ spans · [\d.]+ ms · cold start$/m);
+    expect(out).toMatch(/^ {4}init INTERNAL/m);
     expect(out).toMatch(/^ {4}DynamoDB\.GetItem CLIENT/m);
     expect(out).toMatch(/^ {4}shipments send PRODUCER/m);
     expect(out).toMatch(/^trace 2: orders-api: GET \/orders\/\{id\} +[0-9a-f]{32} +2 spans · [\d.]+ ms · 2 errors$/m);
     expect(out).toContain('✗ ValidationException: The provided key element does not match the schema');
-    expect(out).toMatch(/^trace 3: order-worker: process shipments +[0-9a-f]{32} +2 spans · [\d.]+ ms · cold start$/m);
+    expect(out).toMatch(/^trace 3: order-worker: process shipments +[0-9a-f]{32} +\d+ spans · [\d.]+ ms · cold start$/m);
     expect(out).toContain('↗ links to shipments send in trace 1');
     expect(out).toContain('↖ linked from process shipments in trace 3');
     const page = /^HTML page of these traces: (.+)$/m.exec(out)?.[1] as string;

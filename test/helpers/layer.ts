@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { INIT_SCOPE } from '../../src/init/init-spans';
-import { OtlpReceiver } from './sandbox/otlp-receiver';
+import { OtlpReceiver, type ReceivedSpan } from './sandbox/otlp-receiver';
 import { LAYER_WRAPPER, PROJECT_NODE_MODULES } from './paths';
 import { Sandbox, type InvokeResult, type SandboxOptions } from './sandbox/sandbox';
 
@@ -28,14 +28,19 @@ export async function withLayer<T>(options: Omit<SandboxOptions, 'wrapper'>, fn:
 }
 
 /**
+ * A receiver's `keep` for the tests of other concerns than the init: they count and compare the
+ * invocations' spans, and the first invocation's trace also holds the init's (init.test.ts).
+ */
+const withoutInitSpans = (span: ReceivedSpan): boolean => span.scope.name !== INIT_SCOPE;
+
+/**
  * One receiver per describe block, emptied and answering normally before each test. The init's
- * spans (in the first invocation's trace) are left out unless `initSpans` asks for them: the tests
- * of other concerns count and compare the invocations' spans, and init.test.ts covers the init's.
+ * spans are left out unless `initSpans` asks for them.
  */
 export function useReceiver({ initSpans = false }: { initSpans?: boolean } = {}): () => OtlpReceiver {
   let receiver: OtlpReceiver | undefined;
   beforeAll(async () => {
-    receiver = await OtlpReceiver.start({}, { keep: initSpans ? undefined : (span) => span.scope.name !== INIT_SCOPE });
+    receiver = await OtlpReceiver.start({}, { keep: initSpans ? undefined : withoutInitSpans });
   });
   afterAll(() => receiver?.close());
   beforeEach(() => {

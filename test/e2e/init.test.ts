@@ -4,8 +4,6 @@
  * for each slow module, CommonJS and ES modules alike, nested as the imports nest; later
  * invocations carry none; and only an on-demand init a caller waited for is a cold start.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ReceivedSpan } from '../helpers/sandbox/otlp-receiver';
 import { runtimes, Sandbox, type SandboxOptions } from '../helpers/sandbox/sandbox';
 import { functionFixture } from '../helpers/sandbox/task-root';
@@ -133,13 +131,9 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   /** The init error a function's first invocation gets, with and without the layer. */
-  const initErrors = async (handler: string) => {
-    const taskRoot = functionFixture('throws-at-init');
-    // Cut short mid-object, as a truncated upload leaves a file; it cannot live among the
-    // type-checked fixtures, which must parse.
-    writeFileSync(join(taskRoot, 'lib', 'truncated.mjs'), "export const config = {\n  region: 'eu-west-1',\n");
+  const initErrors = async (taskRoot: string) => {
     const initError = async (wrapper: string | undefined) => {
-      const sandbox = await Sandbox.start({ runtime, taskRoot, handler, wrapper });
+      const sandbox = await Sandbox.start({ runtime, taskRoot, handler: 'index.handler', wrapper });
       await sandbox.shutdown();
       return sandbox.initError;
     };
@@ -147,7 +141,7 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   };
 
   it('leaves an ES module\'s init error pointing at the same line and column', async () => {
-    const { without, withLayer } = await initErrors('index.handler');
+    const { without, withLayer } = await initErrors(functionFixture('throws-at-init'));
     const frames = (trace: string[] | undefined): string[] =>
       (trace ?? []).filter((line) => line.includes('broken.mjs')).map((line) => line.replace(/^.*\/lib\//, ''));
     expect(frames(without?.trace)).toEqual([expect.stringMatching(/^broken\.mjs:5:\d+\)?$/)]);
@@ -155,7 +149,8 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
   });
 
   it('reports an ES module that ends mid-statement with the same SyntaxError', async () => {
-    const { without, withLayer } = await initErrors('unfinished.handler');
+    const taskRoot = functionFixture('syntax-errors', { 'index.mjs': 'imports-truncated.mjs', 'lib/truncated.mjs': 'truncated.txt' });
+    const { without, withLayer } = await initErrors(taskRoot);
     expect(without).toMatchObject({ errorType: 'Runtime.UserCodeSyntaxError', errorMessage: 'SyntaxError: Unexpected end of input' });
     expect(withLayer?.errorType).toBe(without?.errorType);
     expect(withLayer?.errorMessage).toBe(without?.errorMessage);

@@ -2,7 +2,8 @@
 // src/init/module-loads.ts). Every sample is a fresh Node process (the Node 22 and 24 that Lambda
 // runs, from node_modules) that hooks module loading one way, then loads:
 //   cjs     four AWS SDK clients (S3, DynamoDB, SQS, SNS) with require(): 42 CommonJS files, 196
-//           require() calls, as the bench's heavy function loads them;
+//           require() calls; with IMPORT_CJS=1 with import(), as the bench's heavy function (an
+//           ES module) loads them;
 //   esm     a generated graph of 300 ES modules with import();
 //   cached  20 000 require() calls of an already loaded file (the per-require cost of a hook).
 // Figures are CPU time (every thread of the process), medians; modes are interleaved round by
@@ -18,7 +19,7 @@
 //   both       first-use and recorder, as while the function loads;
 //   register   module.register() with a pass-through loader (a loader thread; the pre-22.15 way).
 //
-//   npm run build && node bench/module-hooks.mjs [rounds=15]
+//   npm run build && node bench/module-hooks.mjs [rounds=15]      (MODES=none,recorder,... for some)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,8 +127,10 @@ async function child(mode, recorderFile, work) {
   const setup = cpuMs() - started;
 
   const require = createRequire(join(work, 'x.cjs'));
+  const clients = ['client-s3', 'client-dynamodb', 'client-sqs', 'client-sns'].map((client) => join(root, 'node_modules', '@aws-sdk', client, 'dist-cjs', 'index.js'));
   let t = cpuMs();
-  for (const client of ['client-s3', 'client-dynamodb', 'client-sqs', 'client-sns']) require(join(root, 'node_modules', '@aws-sdk', client));
+  if (process.env.IMPORT_CJS) for (const client of clients) await import(pathToFileURL(client).href);
+  else for (const client of clients) require(client);
   const cjs = cpuMs() - t;
 
   t = cpuMs();

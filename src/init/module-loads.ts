@@ -1,5 +1,4 @@
 import * as nodeModule from 'node:module';
-import { TextDecoder } from 'node:util';
 import { watchModules, type Loaded } from '../module-hooks';
 import type { AppendedModule } from './syntax-errors';
 
@@ -149,6 +148,8 @@ export class ModuleLoadRecorder {
   private hookImports(): void {
     const { imports, loaded, evaluated } = this.loads;
     const urls = this.evaluatedUrls;
+    // The global TextDecoder: importing `node:util` for it loaded 34 more of Node's internal
+    // modules (streams, abort controllers) at every start.
     const decoder = new TextDecoder();
     const layerUrl = this.options.layerUrl;
 
@@ -185,7 +186,7 @@ export class ModuleLoadRecorder {
 }
 
 /** The source as Node would decode it (UTF-8, byte order mark dropped); undefined when there is none. */
-function sourceText(source: Loaded['source'], decoder: TextDecoder): string | undefined {
+function sourceText(source: Loaded['source'], decoder: InstanceType<typeof TextDecoder>): string | undefined {
   if (typeof source === 'string') return source;
   if (source instanceof ArrayBuffer) return decoder.decode(new Uint8Array(source));
   if (ArrayBuffer.isView(source)) return decoder.decode(new Uint8Array(source.buffer, source.byteOffset, source.byteLength));

@@ -29,7 +29,10 @@ export interface ModuleWatcher {
   loaded?(url: string, context: LoadContext, result: Loaded): Loaded;
 }
 
-const watchers: ModuleWatcher[] = [];
+/** Replaced, never changed in place: a callback may stop watching while the list is being walked. */
+let watchers: readonly ModuleWatcher[] = [];
+/** The watchers that look at sources, apart: most loads then cost one check. */
+let loadWatchers: readonly ModuleWatcher[] = [];
 let registration: { deregister(): void } | undefined;
 
 /**
@@ -43,23 +46,23 @@ let registration: { deregister(): void } | undefined;
 export function watchModules(watcher: ModuleWatcher): (() => void) | undefined {
   const { registerHooks } = nodeModule as unknown as SyncHooks;
   if (typeof registerHooks !== 'function') return undefined;
-  watchers.push(watcher);
+  watchers = [...watchers, watcher];
+  loadWatchers = watchers.filter((each) => each.loaded !== undefined);
   registration ??= registerHooks({
     resolve(specifier, context, next) {
       const resolved = next(specifier, context);
-      // A copy: a watcher may stop watching (and load modules) from its callback.
-      for (const each of [...watchers]) each.resolved?.(specifier, context, resolved.url);
+      for (const each of watchers) each.resolved?.(specifier, context, resolved.url);
       return resolved;
     },
     load(url, context, next) {
       let result = next(url, context);
-      for (const each of [...watchers]) if (each.loaded !== undefined) result = each.loaded(url, context, result);
+      for (const each of loadWatchers) result = (each.loaded as NonNullable<ModuleWatcher['loaded']>)(url, context, result);
       return result;
     },
   });
   return () => {
-    const index = watchers.indexOf(watcher);
-    if (index >= 0) watchers.splice(index, 1);
+    watchers = watchers.filter((each) => each !== watcher);
+    loadWatchers = loadWatchers.filter((each) => each !== watcher);
     if (watchers.length === 0) {
       registration?.deregister();
       registration = undefined;

@@ -45,6 +45,13 @@ export class SpanBuffer implements SpanProcessor {
 
   /** Removes and returns everything buffered, after running the deferred work. */
   take(): ReadableSpan[] {
+    if (this.deferred.length > 0) this.runDeferred();
+    const spans = this.spans;
+    this.spans = [];
+    return spans;
+  }
+
+  private runDeferred(): void {
     const deferred = this.deferred;
     this.deferred = [];
     for (const createSpans of deferred) {
@@ -54,9 +61,6 @@ export class SpanBuffer implements SpanProcessor {
         // Deferred work reports its own failures; a throw must not cost the buffered spans.
       }
     }
-    const spans = this.spans;
-    this.spans = [];
-    return spans;
   }
 
   /** How many spans ended while the buffer was full, since the last call. */

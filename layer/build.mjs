@@ -43,6 +43,7 @@ const handler = { [entry(names.HANDLER_FILE)]: 'src/handler-entry.ts' };
 const later = {
   [entry(names.OTLP_EXPORTER_FILE)]: 'src/export/otlp-sink.ts',
   [entry(names.PAYLOAD_CAPTURE_FILE)]: 'src/payload/capture.ts',
+  [entry(names.INIT_SPANS_FILE)]: 'src/init/init-spans.ts',
   ...Object.fromEntries(
     names.INSTRUMENTATION_NAMES.map((name) => [entry(names.instrumentationFile(name)), `src/instrumentations/${name}.ts`]),
   ),

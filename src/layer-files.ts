@@ -10,6 +10,7 @@
  *   otel-preload/exporters/otlp.mjs            the OTLP exporter, loaded on the first export
  *   otel-preload/instrumentations/<name>.mjs   one per client instrumentation, loaded on first use
  *   otel-preload/payload/capture.mjs           payload capture, loaded when LAMBDA_OTEL_CAPTURE_PAYLOAD is on
+ *   otel-preload/init/spans.mjs                the init's spans, built when the first invocation's spans leave
  *   otel-preload/VERSION                       the layer's version
  *
  * Every path but the wrapper's is relative to PRELOAD_DIR. Nothing here may import code: the
@@ -31,6 +32,7 @@ export const HANDLER_FILE = `${HANDLER_MODULE}.mjs`;
 
 export const OTLP_EXPORTER_FILE = 'exporters/otlp.mjs';
 export const PAYLOAD_CAPTURE_FILE = 'payload/capture.mjs';
+export const INIT_SPANS_FILE = 'init/spans.mjs';
 
 /** A plain-text file holding the layer's version (package.json's), for `cat /opt/otel-preload/VERSION`. */
 export const VERSION_FILE = 'VERSION';

@@ -5,8 +5,6 @@ import { nameModule, type CodeRoots } from './module-names';
 import { moduleTree, type LoadNode } from './module-tree';
 import type { InitMarks, InitRecord } from './recorder';
 
-/** The instrumentation scope of the init's spans, apart from the invocations' (`lambda-otel-preload`). */
-export const INIT_SCOPE = 'lambda-otel-preload/init';
 const INIT_SPAN = 'init';
 /** The phases of init, each a child of the init span (times in `InitMarks`). */
 const PHASE_SPANS = {

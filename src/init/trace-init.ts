@@ -1,8 +1,11 @@
 import { ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
 import { describeError, type Diag } from '../diag';
 import { ATTR_LAMBDA_INIT_TYPE } from '../semconv';
-import { emitInitSpans, type InitSpanOptions } from './init-spans';
+import type { InitSpanOptions } from './init-spans';
 import type { InitRecorder } from './recorder';
+
+/** The instrumentation scope of the init's spans, apart from the invocations' (`lambda-otel-preload`). */
+export const INIT_SCOPE = 'lambda-otel-preload/init';
 
 export interface InitTracingOptions extends Omit<InitSpanOptions, 'attributes' | 'links'> {
   /** `AWS_LAMBDA_INITIALIZATION_TYPE`. */
@@ -42,6 +45,8 @@ export function initTracing(recorder: InitRecorder, options: InitTracingOptions)
       try {
         const first = trace.getSpanContext(invocation);
         const started = performance.now();
+        // A layer file of its own (init/spans.mjs): nothing of the span building is parsed at start-up.
+        const { emitInitSpans } = require('./init-spans') as typeof import('./init-spans');
         const count = emitInitSpans(record, coldStart ? invocation : ROOT_CONTEXT, {
           ...options,
           attributes: { [ATTR_LAMBDA_INIT_TYPE]: options.initializationType },

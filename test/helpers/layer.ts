@@ -1,6 +1,6 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { INIT_SCOPE } from '../../src/init/init-spans';
+import { INIT_SCOPE } from '../../src/init/trace-init';
 import { OtlpReceiver, type ReceivedSpan } from './sandbox/otlp-receiver';
 import { LAYER_WRAPPER, PROJECT_NODE_MODULES } from './paths';
 import { Sandbox, type InvokeResult, type SandboxOptions } from './sandbox/sandbox';

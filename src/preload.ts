@@ -26,20 +26,20 @@ import { setupTracing } from './tracer/setup';
 const MANAGED_INSTANCES = 'lambda-managed-instances';
 
 async function start(): Promise<void> {
-  const preloadStart = performance.now();
+  const init = new InitRecorder();
   const warnings: string[] = [];
   const config = loadConfig(process.env, (message) => warnings.push(message));
   if (config.disabled) return;
   const diag = createDiag(config.logLevel);
   for (const warning of warnings) diag.warn(warning);
   try {
-    await instrument(config, diag, preloadStart);
+    await instrument(config, diag, init);
   } catch (error) {
     diag.error(`tracing is off for this environment: ${describeError(error)}`);
   }
 }
 
-async function instrument(config: Config, diag: ReturnType<typeof createDiag>, preloadStart: number): Promise<void> {
+async function instrument(config: Config, diag: ReturnType<typeof createDiag>, init: InitRecorder): Promise<void> {
   const layerDir = dirname(fileURLToPath(import.meta.url));
   const { taskRoot } = config.lambda;
   const handler = functionHandler(config.lambda.handler, config.lambda.savedHandler, layerDir);
@@ -54,7 +54,7 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>, p
   const { initializationType } = config.lambda;
   const { spans, moduleMinMs, proactiveInitMs } = config.init;
   const traceInit = initializationType !== MANAGED_INSTANCES && spans !== 'off';
-  const init = new InitRecorder(preloadStart);
+  if (traceInit && spans === 'modules') init.recordModuleLoads({ minModuleMs: moduleMinMs, layerDir });
   // Every span made and not exported is counted here, by reason, wherever it was dropped.
   const dropped = new DroppedSpans();
   const buffer = new SpanBuffer(config.maxQueueSize);
@@ -106,9 +106,6 @@ async function instrument(config: Config, diag: ReturnType<typeof createDiag>, p
     });
   };
   redirectHandler(process.env, layerDir, { ref, taskRoot, starter: invocations, diag, beforeUserCode, init });
-  // From here to the handler being ready (the preload above is one bundle: it loads no module).
-  // Started last, so that a failure above leaves no hook behind.
-  if (traceInit && spans === 'modules') init.recordModuleLoads({ minModuleMs: moduleMinMs, layerDir });
   init.mark('preload-end');
 }
 

@@ -14,7 +14,7 @@ function redirectFor(handler: string): Redirect {
     starter: { start: () => { throw new Error('not started in this test'); } },
     diag: createDiag('none'),
     beforeUserCode: () => undefined,
-    init: new InitRecorder(0),
+    init: new InitRecorder(),
   };
 }
 

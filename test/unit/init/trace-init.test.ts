@@ -8,7 +8,7 @@ import { initTracing } from '../../../src/init/trace-init';
 function setup() {
   const buffer = new SpanBuffer(100);
   const tracer = new BasicTracerProvider({ spanProcessors: [buffer] }).getTracer('test');
-  const recorder = new InitRecorder(performance.now());
+  const recorder = new InitRecorder();
   recorder.mark('preload-end');
   recorder.mark('function-load-start');
   recorder.mark('function-load-end');

@@ -24,6 +24,8 @@ interface Probe {
   readonly resources: string[];
   readonly listeners: Record<string, number>;
   readonly scavenges?: { readonly count: number; readonly allocatedBytes: number; readonly survivedBytes: number };
+  /** The young generation's size (V8's new space, both semi-spaces). */
+  readonly newSpaceBytes: number;
   /** VmRSS of the runtime process, read from the sandbox side while it is frozen. */
   readonly rssBytes: number;
 }
@@ -94,10 +96,18 @@ describe.each(['nodejs24.x', 'nodejs22.x'] as const)('%s', (runtime) => {
     expect(scavenges.count).toBeGreaterThan(5);
     expect(scavenges.survivedBytes / SOAK).toBeLessThan(SURVIVED_PER_INVOCATION[runtime]);
 
+    // V8 doubles the young generation once the bytes that survived its collections since it last
+    // grew add up to its size, counted from the process's start: on nodejs24.x, with the layer, the
+    // one step from 2 to 4 MB per semi-space comes at about the 4 000th invocation, and a change of
+    // a few hundred KB in what survives during init moves it into this window or out of it (RSS
+    // +4 MB when in). One step is not what the issue saw (growth to the maximum, every invocation's
+    // span surviving): it is let through and counted out of RSS; a second is not.
+    expect(after.newSpaceBytes).toBeLessThanOrEqual(2 * before.newSpaceBytes);
+    const youngGrowth = Math.max(0, after.newSpaceBytes - before.newSpaceBytes);
     // The issue's figure (measured on nodejs24.x: 1.1-2.3 MB with the layer, 8-13 MB before the
     // fix). On nodejs22.x the runtime alone adds 3-7 MB over this window (its young generation
     // grows whatever the layer does), so the bound there only catches a gross leak.
     const rssBound = runtime === 'nodejs24.x' ? 5 * MB : 12 * MB;
-    expect(after.rssBytes - before.rssBytes).toBeLessThan(rssBound);
+    expect(after.rssBytes - before.rssBytes - youngGrowth).toBeLessThan(rssBound);
   }, 180_000);
 });

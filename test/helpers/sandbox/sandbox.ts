@@ -632,18 +632,7 @@ export class Sandbox {
       killGroup(proc.pid, 'SIGCONT');
       proc.frozen = false;
     }
-    const body = Buffer.isBuffer(event) ? event : Buffer.from(JSON.stringify(event) ?? 'null');
-    timing.dispatchedAt = nowMs();
-    this.api.dispatch({
-      requestId,
-      event: body,
-      deadlineMs: Date.now() + remaining(),
-      invokedFunctionArn: this.functionArn,
-      traceId,
-      clientContext: options.clientContext,
-      cognitoIdentity: options.cognitoIdentity,
-      tenantId: options.tenantId,
-    });
+    this.dispatch(base, event, options, remaining());
 
     try {
       await this.api.until(() => this.api.outcome(requestId) !== undefined || proc.exit !== undefined, remaining(), 'the response');
@@ -710,17 +699,7 @@ export class Sandbox {
     proc.invocations += 1;
     const base = { requestId, traceId, timing, coldStart };
     const deadline = nowMs() + this.timeoutMs;
-    timing.dispatchedAt = nowMs();
-    this.api.dispatch({
-      requestId,
-      event: Buffer.isBuffer(event) ? event : Buffer.from(JSON.stringify(event) ?? 'null'),
-      deadlineMs: Date.now() + this.timeoutMs,
-      invokedFunctionArn: this.functionArn,
-      traceId,
-      clientContext: options.clientContext,
-      cognitoIdentity: options.cognitoIdentity,
-      tenantId: options.tenantId,
-    });
+    this.dispatch(base, event, options, this.timeoutMs);
     try {
       await this.api.until(
         () => this.api.outcome(requestId) !== undefined || proc.exit !== undefined,
@@ -735,6 +714,21 @@ export class Sandbox {
     timing.firstByteAt = outcome.firstByteAt;
     timing.responseAt = outcome.at;
     return toResult(outcome, base);
+  }
+
+  /** Hands the event to the runtime (and the extensions), as Lambda does once it may. */
+  private dispatch(base: Base, event: unknown, options: InvokeOptions, remainingMs: number): void {
+    base.timing.dispatchedAt = nowMs();
+    this.api.dispatch({
+      requestId: base.requestId,
+      event: Buffer.isBuffer(event) ? event : Buffer.from(JSON.stringify(event) ?? 'null'),
+      deadlineMs: Date.now() + remainingMs,
+      invokedFunctionArn: this.functionArn,
+      traceId: base.traceId,
+      clientContext: options.clientContext,
+      cognitoIdentity: options.cognitoIdentity,
+      tenantId: options.tenantId,
+    });
   }
 
   private async kill(proc: Proc): Promise<void> {

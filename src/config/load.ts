@@ -95,6 +95,7 @@ export interface Config {
   readonly exportMode: ExportMode;
   readonly instrumentations: readonly InstrumentationName[];
   readonly batchIntervalMs: number;
+  readonly batchSize: number;
   readonly init: InitConfig;
   readonly lambda: LambdaInfo;
 }
@@ -203,6 +204,7 @@ export function loadConfig(env: Env, warn: Warn): Readonly<Config> {
     exportMode: read('LAMBDA_OTEL_EXPORT_MODE'),
     instrumentations: enabled.filter((name) => !disabled.includes(name)),
     batchIntervalMs: read('OTEL_BSP_SCHEDULE_DELAY'),
+    batchSize: read('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
     init: {
       spans: read('LAMBDA_OTEL_INIT_SPANS'),
       moduleMinMs: read('LAMBDA_OTEL_MODULE_MIN_MS'),

@@ -184,6 +184,11 @@ export const SETTINGS = {
     default: 5000,
     doc: 'In `batch` export mode: milliseconds between two exports.',
   },
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: {
+    kind: 'count',
+    default: 512,
+    doc: 'In `batch` export mode: spans are exported as soon as this many wait, without waiting for the next tick.',
+  },
   OTEL_BSP_MAX_QUEUE_SIZE: {
     kind: 'count',
     default: 2048,

@@ -27,7 +27,7 @@ export async function chooseExportPolicy(config: Config, flusher: Flusher, diag:
       const registration = await new ExtensionClient(lambda.runtimeApi).register(REGISTER_TIMEOUT_MS, []);
       if (!registration.ok) diag.debug(`no SIGTERM before the kill: the extension could not register (${registration.reason})`);
     }
-    const policy = batchPolicy(flusher, config.batchIntervalMs, flushTimeoutMs);
+    const policy = batchPolicy(flusher, config.batchIntervalMs, config.batchSize, flushTimeoutMs);
     flushOnSigterm(policy, diag, () => flusher.totals());
     return policy;
   }

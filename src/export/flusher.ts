@@ -119,6 +119,11 @@ export class Flusher {
     if (this.running === undefined) void this.flush(timeoutMs);
   }
 
+  /** Calls `then` each time `count` spans wait for export in the buffer (from a span's end: keep it short). */
+  whenWaiting(count: number, then: () => void): void {
+    this.buffer.whenHolding(count, then);
+  }
+
   /** Whether an export is on its way, its answer not read yet. */
   get busy(): boolean {
     return this.running !== undefined;

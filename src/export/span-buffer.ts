@@ -10,6 +10,7 @@ export class SpanBuffer implements SpanProcessor {
   private dropped = 0;
   /** performance.now() when the oldest span buffered now arrived. */
   private firstAt = 0;
+  private backlog: { readonly count: number; readonly then: () => void } | undefined;
   private deferred: (() => void)[] = [];
 
   constructor(private readonly maxSpans: number) {}
@@ -24,6 +25,12 @@ export class SpanBuffer implements SpanProcessor {
     }
     if (this.spans.length === 0) this.firstAt = performance.now();
     this.spans.push(span);
+    if (this.spans.length === this.backlog?.count) this.backlog.then();
+  }
+
+  /** Calls `then` each time the buffer comes to hold `count` spans (called from a span's end: keep it short). */
+  whenHolding(count: number, then: () => void): void {
+    this.backlog = { count, then };
   }
 
   /** performance.now() when the oldest span buffered now arrived; undefined when none is. */

@@ -37,8 +37,9 @@ describe('nodejs24.x on Lambda Managed Instances', () => {
 
   it.each([
     [24, 8, {}],
-    // Batches every 200 ms rather than 5 s, so that most spans leave during the run.
-    [1000, 64, { OTEL_BSP_SCHEDULE_DELAY: '200' }],
+    // Default settings: each worker makes more spans than the buffer holds (2048) within one 5 s
+    // tick, so batches must also leave as soon as 512 spans wait.
+    [3000, 64, {}],
   ])('%i invocations, %i in flight: answers as without the layer, every span delivered under its own parent', async (invocations, inFlight, extraEnv) => {
     const taskRoot = linkOtelApi(functionFixture('concurrent'));
     const options = { runtime: 'nodejs24.x', taskRoot, handler: 'index.handler', maxConcurrency: inFlight, workerCount: 2 } as const;

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp-dir';
 
 export interface KeyPair {
   readonly key: string;
@@ -27,7 +27,7 @@ let generated: TestCertificates | undefined;
  */
 export function testCertificates(): TestCertificates {
   if (generated !== undefined) return generated;
-  const dir = mkdtempSync(join(tmpdir(), 'otel-tls-'));
+  const dir = tempDir('otel-tls-');
   const openssl = (...args: string[]): void => {
     execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   };

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../temp-dir';
 import { closeServer, listenOnLoopback } from './loopback';
 
 /** What a downstream service saw of one request. */
@@ -24,7 +24,7 @@ export interface TlsFiles {
  * key material lives in the repository.
  */
 export function makeSelfSignedCert(): TlsFiles {
-  const dir = mkdtempSync(join(tmpdir(), 'downstream-tls-'));
+  const dir = tempDir('downstream-tls-');
   const certPath = join(dir, 'cert.pem');
   const keyPath = join(dir, 'key.pem');
   execFileSync(

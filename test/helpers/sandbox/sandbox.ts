@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -477,6 +477,8 @@ export class Sandbox {
     const exit = proc?.exit ?? { exitCode: null, signal: null };
     const durationMs = nowMs() - started;
     await this.api.close();
+    // The environment's /tmp goes with it, as on Lambda: hundreds of sandboxes per `npm test`.
+    rmSync(this.tmpDir, { recursive: true, force: true });
     this.shutdownResult = { ...exit, sigtermSent, durationMs };
     return this.shutdownResult;
   }

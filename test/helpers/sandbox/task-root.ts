@@ -1,8 +1,12 @@
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, cpSync, mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { buildSync, type BuildOptions } from 'esbuild';
 import { FUNCTION_FIXTURES } from '../paths';
+import { tempDir } from '../temp-dir';
+
+function newTaskRoot(name: string): string {
+  return tempDir(`lambda-task-${name}-`);
+}
 
 /**
  * A fresh copy of the fixture function `name` (a folder under test/fixtures/functions), as a task
@@ -17,7 +21,7 @@ export function functionFixture(name: string, layout?: Readonly<Record<string, s
   const source = join(FUNCTION_FIXTURES, name);
   const escaping = Object.keys(layout ?? {}).find((target) => isAbsolute(target) || normalize(target).split('/')[0] === '..');
   if (escaping !== undefined) throw new Error(`functionFixture: path escapes the task root: ${escaping}`);
-  const root = mkdtempSync(join(tmpdir(), `lambda-task-${name}-`));
+  const root = newTaskRoot(name);
   if (layout === undefined) {
     cpSync(source, root, { recursive: true });
     return root;
@@ -34,7 +38,7 @@ export function functionFixture(name: string, layout?: Readonly<Record<string, s
  * CommonJS, the way `esbuild --bundle` ships a function; `options` adds to the build's.
  */
 export function bundledFixture(name: string, entry: string, options: Pick<BuildOptions, 'target' | 'logLevel'> = {}): string {
-  const root = mkdtempSync(join(tmpdir(), `lambda-task-${name}-`));
+  const root = newTaskRoot(name);
   buildSync({
     entryPoints: [join(FUNCTION_FIXTURES, name, entry)],
     outfile: join(root, 'index.js'),

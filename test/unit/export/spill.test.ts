@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Spill } from '../../../src/export/spill';
+import { tempDir } from '../../helpers/temp-dir';
 
 const fresh = () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'spill-test-')), 'lambda-otel-preload');
+  const dir = join(tempDir('spill-test-'), 'lambda-otel-preload');
   return { dir, spill: new Spill(dir) };
 };
 
@@ -28,7 +28,7 @@ describe('bodies kept on disk by a dying process', () => {
 
   it('never throw: nothing kept where nothing can be written, nothing waiting where nothing was', () => {
     // A file where the temporary folder should be: nothing can be created under it.
-    const file = join(mkdtempSync(join(tmpdir(), 'spill-test-')), 'not-a-folder');
+    const file = join(tempDir('spill-test-'), 'not-a-folder');
     writeFileSync(file, '');
     const nowhere = new Spill(join(file, 'lambda-otel-preload'));
     expect(nowhere.keep(Buffer.from('x'))).toBeUndefined();

@@ -3,14 +3,13 @@
  * (jest's module system would hide Node's `require` from the hooks).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { FIXTURES, PROJECT_ROOT } from '../../helpers/paths';
 import { runtimes } from '../../helpers/sandbox/sandbox';
 import { functionFixture } from '../../helpers/sandbox/task-root';
+import { tempDir } from '../../helpers/temp-dir';
 
 interface Recorded {
   marks: Record<string, number>;
@@ -24,7 +23,7 @@ interface Recorded {
   markerLeft: boolean;
 }
 
-const bundle = join(mkdtempSync(join(tmpdir(), 'init-recorder-')), 'recorder.mjs');
+const bundle = join(tempDir('init-recorder-'), 'recorder.mjs');
 beforeAll(() => {
   buildSync({ entryPoints: [join(PROJECT_ROOT, 'src/init/recorder.ts')], bundle: true, format: 'esm', platform: 'node', outfile: bundle, logLevel: 'error' });
 });

@@ -17,7 +17,7 @@ const HEAVY_CLIENTS = ['@aws-sdk/client-s3', '@aws-sdk/client-dynamodb', '@aws-s
 
 /**
  * ES module handlers (index.mjs), as most new functions are, from
- * test/fixtures/functions/bench-orders/<name>.mjs:
+ * test/fixtures/functions/bench-orders/<name>.mjs, each answering through orders.mjs:
  * - plain: answers an API Gateway request from memory;
  * - aws-sdk: the same, but loads the runtime's DynamoDB client at init (a cold-start figure);
  * - aws-sdk-call: also reads the order with one DynamoDB GetItem per invocation (the loopback
@@ -30,7 +30,7 @@ const HEAVY_CLIENTS = ['@aws-sdk/client-s3', '@aws-sdk/client-dynamodb', '@aws-s
  *   node_modules at init: many modules, so module spans cost what they can (a cold-start figure).
  */
 export function makeFunction(name: FunctionName): string {
-  const taskRoot = functionFixture('bench-orders', { 'index.mjs': `${name}.mjs` });
+  const taskRoot = functionFixture('bench-orders', { 'index.mjs': `${name}.mjs`, 'orders.mjs': 'orders.mjs' });
   if (name === 'heavy') installOwnSdk(taskRoot, HEAVY_CLIENTS);
   return name === 'client-spans' ? linkOtelApi(taskRoot) : taskRoot;
 }

@@ -10,9 +10,10 @@ const RESOLVED = Promise.resolve();
  * When an invocation's spans leave once the caller has its answer:
  * - `now`: before the environment may freeze, waiting for the backend's answer. The caller does
  *   not wait, but the billed duration grows by the backend's round trip.
- * - `deferred`: the request is written, and the extension asks for the next event at once; the
- *   answer is read whenever it comes, after a freeze if need be, in a later invocation. The billed
- *   duration does not wait for the backend.
+ * - `deferred`: spans wait for later invocations and leave together (see DEFERRED_BATCH_MS); the
+ *   request is written, and the extension asks for the next event at once; the answer is read
+ *   whenever it comes, after a freeze if need be, in a later invocation. The billed duration does
+ *   not wait for the backend.
  * - `adaptive` (`auto`): `deferred` while invocations come often, `now` otherwise.
  */
 export type Deferral = 'now' | 'deferred' | 'adaptive';
@@ -24,6 +25,16 @@ export type Deferral = 'now' | 'deferred' | 'adaptive';
  */
 const OFTEN_MS = 2_000;
 const RECENT_GAPS = 3;
+/**
+ * Deferred spans leave together, in one request written in the background, once the oldest has
+ * waited this long or this many wait: invocations that come faster share a request. Each request
+ * costs its write, the answer's parse and their promises: with invocations back to back (2-core
+ * VM, receiver answering at once), CPU added per invocation fell from 0.73 ms with one request per
+ * invocation to 0.58 ms with these, and billed time added from 0.71 to 0.44 ms. Spans of the last
+ * invocations of a burst wait for the next invocation or the shutdown phase (README, Reliability).
+ */
+const DEFERRED_BATCH_MS = 100;
+const DEFERRED_BATCH_SPANS = 512;
 /** Deferred spans never wait longer than this, or in greater number: then they leave as with `now`. */
 const MAX_DEFERRED_AGE_MS = 2_000;
 const MAX_DEFERRED_SPANS = 1_000;
@@ -74,10 +85,10 @@ export function afterResponsePolicy(flusher: Flusher, flushTimeoutMs: number, de
     });
   };
 
-  /** Deferred spans that waited long enough, or are many enough, leave now. */
-  const overdue = (): boolean => {
+  /** Whether the deferred spans waited this long, or are this many. */
+  const waited = (ms: number, spans: number): boolean => {
     const since = flusher.waitingSince();
-    return since !== undefined && (performance.now() - since >= MAX_DEFERRED_AGE_MS || flusher.waiting >= MAX_DEFERRED_SPANS);
+    return since !== undefined && (performance.now() - since >= ms || flusher.waiting >= spans);
   };
 
   return {
@@ -92,8 +103,8 @@ export function afterResponsePolicy(flusher: Flusher, flushTimeoutMs: number, de
     async onInvoke(event) {
       const deferred = defers(Date.now());
       await untilAnswered(event.requestId ?? '', event.deadlineMs);
-      if (deferred && !overdue()) {
-        flusher.flushInBackground(DEFERRED_BOUND_MS);
+      if (deferred && !waited(MAX_DEFERRED_AGE_MS, MAX_DEFERRED_SPANS)) {
+        if (waited(DEFERRED_BATCH_MS, DEFERRED_BATCH_SPANS)) flusher.flushInBackground(DEFERRED_BOUND_MS);
         return;
       }
       const bound = exportBound(flushTimeoutMs, event.deadlineMs);

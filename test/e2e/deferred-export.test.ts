@@ -35,6 +35,28 @@ describe.each(runtimes.map((r) => r.name))('%s', (runtime) => {
     expect(receiver().requests().length).toBeLessThan(20);
   });
 
+  it('lets invocations that come within 100 ms share one request, and delivers the last of a burst at shutdown', async () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url, LAMBDA_OTEL_EXPORT_MODE: 'deferred' };
+    let elapsedMs = 0;
+    let duringRun = 0;
+    const results = await withLayer({ runtime, taskRoot: functionFixture('echo-cjs'), handler: 'index.handler', env }, async (sandbox) => {
+      const out: InvokeResult[] = [];
+      const started = performance.now();
+      for (let n = 0; n < 40; n++) out.push(await sandbox.invoke({ n }));
+      elapsedMs = performance.now() - started;
+      duringRun = receiver().requests().length;
+      return out;
+    });
+    expect(results.every((r) => r.kind === 'success')).toBe(true);
+    // A request leaves once the oldest waiting span is 100 ms old: at most one per 100 ms of the
+    // run (40 invocations take about 200 ms here), where one per invocation would be 40.
+    expect(duringRun).toBeLessThanOrEqual(Math.ceil(elapsedMs / 100));
+    // What still waited when the burst ended left in the shutdown phase: every span, none twice.
+    const ids = receiver().spans().map((s) => String(s.attributes['faas.invocation_id']));
+    expect(ids.sort()).toEqual(results.map((r) => r.requestId).sort());
+    expect(receiver().requests().length).toBeGreaterThan(duringRun);
+  });
+
   it('auto: defers while invocations come often, and exports right after a rare one', async () => {
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver().url, OTEL_LOG_LEVEL: 'debug' };
     await withLayer({ runtime, taskRoot: functionFixture('echo-cjs'), handler: 'index.handler', env }, async (sandbox) => {

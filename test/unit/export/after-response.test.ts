@@ -91,12 +91,24 @@ describe('the deferred export', () => {
   beforeEach(() => jest.useFakeTimers({ now: START }));
   afterEach(() => jest.useRealTimers());
 
-  it('starts the export once the answer is out, and lets the environment freeze without its answer', async () => {
-    const { flusher, flushes } = recordingFlusher({ sinceMs: START, count: 3 });
-    const policy = policyFor(flusher, 'deferred');
-    policy.afterAnswer({ requestId: 'r1', deadlineMs: START + 3000 });
-    await policy.onInvoke({ eventType: 'INVOKE', requestId: 'r1', deadlineMs: START + 3000 });
-    expect(flushes).toEqual([{ at: START, bound: 5000, background: true }]);
+  it('leaves spans for later invocations while the oldest waited under 100 ms and fewer than 512 wait', async () => {
+    for (const waiting of [{ sinceMs: START - 99, count: 3 }, { sinceMs: START, count: 511 }, {}]) {
+      const { flusher, flushes } = recordingFlusher(waiting);
+      const policy = policyFor(flusher, 'deferred');
+      policy.afterAnswer({ requestId: 'r1', deadlineMs: START + 3000 });
+      await policy.onInvoke({ eventType: 'INVOKE', requestId: 'r1', deadlineMs: START + 3000 });
+      expect(flushes).toEqual([]);
+    }
+  });
+
+  it('starts the export once the oldest span waited 100 ms, or 512 wait, and lets the environment freeze without its answer', async () => {
+    for (const waiting of [{ sinceMs: START - 100, count: 3 }, { sinceMs: START - 1999, count: 3 }, { sinceMs: START, count: 512 }]) {
+      const { flusher, flushes } = recordingFlusher(waiting);
+      const policy = policyFor(flusher, 'deferred');
+      policy.afterAnswer({ requestId: 'r1', deadlineMs: START + 3000 });
+      await policy.onInvoke({ eventType: 'INVOKE', requestId: 'r1', deadlineMs: START + 3000 });
+      expect(flushes).toEqual([{ at: START, bound: 5000, background: true }]);
+    }
   });
 
   it('waits for the backend when spans waited 2 s already, or when 1000 do', async () => {

@@ -8,7 +8,7 @@
  *   otel-preload/preload.mjs                   loaded with --import
  *   otel-preload/otel-handler.mjs              what `_HANDLER` names while the layer is on
  *   otel-preload/exporters/otlp.mjs            the OTLP exporter, loaded on the first export
- *   otel-preload/instrumentations/<name>.mjs   one per client instrumentation, loaded on first use
+ *   otel-preload/instrumentations.cjs          the client instrumentations, loaded on first use
  *   otel-preload/payload/capture.mjs           payload capture, loaded when LAMBDA_OTEL_CAPTURE_PAYLOAD is on
  *   otel-preload/init/spans.mjs                the init's spans, built when the first invocation's spans leave
  *   otel-preload/VERSION                       the layer's version
@@ -16,7 +16,6 @@
  * Every path but the wrapper's is relative to PRELOAD_DIR. Nothing here may import code: the
  * build loads this file on its own.
  */
-import type { InstrumentationName } from './config/load';
 
 /** The layer's name: its telemetry.distro.name, the prefix of its diagnostics. */
 export const LAYER_NAME = 'lambda-otel-preload';
@@ -37,6 +36,5 @@ export const INIT_SPANS_FILE = 'init/spans.mjs';
 /** A plain-text file holding the layer's version (package.json's), for `cat /opt/otel-preload/VERSION`. */
 export const VERSION_FILE = 'VERSION';
 
-export function instrumentationFile(name: InstrumentationName): string {
-  return `instrumentations/${name}.mjs`;
-}
+/** CommonJS, unlike the other files: see layer/build.mjs. */
+export const INSTRUMENTATIONS_FILE = 'instrumentations.cjs';

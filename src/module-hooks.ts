@@ -37,7 +37,7 @@ let registration: { deregister(): void } | undefined;
 
 /**
  * The layer's one `module.registerHooks()` registration (in-thread, synchronous, Node >= 22.15),
- * shared by every start-up concern that watches modules load: the instrumentations' trigger on
+ * shared by every start-up concern that watches modules load: the instrumentations' loading on
  * an ES module's `import 'node:http'`, and the init recorder. Each registration is one more pass
  * through Node's hook chain for every `require` and `import` that is resolved, so they share one.
  * It stays registered while anyone watches. Returns the function that stops watching; undefined

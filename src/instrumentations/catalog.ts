@@ -3,10 +3,11 @@ import type { InstrumentationName } from '../config/load';
 
 /**
  * What each instrumentation patches. The first require (or, for builtins, the first import) of
- * one of these modules loads that instrumentation; until then it costs nothing. A test checks
+ * one of these modules enables that instrumentation (loading the instrumentations file if no other
+ * did yet); until then it costs nothing. A test checks
  * these lists against the module definitions the instrumentations declare themselves.
  */
-export const TRIGGER_MODULES: Readonly<Record<InstrumentationName, readonly string[]>> = {
+export const PATCHED_MODULES: Readonly<Record<InstrumentationName, readonly string[]>> = {
   http: ['http', 'https'],
   undici: ['undici'],
   'aws-sdk': ['@smithy/core', '@smithy/smithy-client', '@smithy/middleware-stack', '@aws-sdk/smithy-client', '@aws-sdk/middleware-stack'],
@@ -19,7 +20,12 @@ export interface InstrumentationContext {
   readonly ignoredHosts: ReadonlySet<string>;
 }
 
-/** The one export of every file under `instrumentations/` in the layer. */
+/** One instrumentation: enabling it installs its hooks and patches what is loaded already. */
 export interface InstrumentationModule {
   enable(context: InstrumentationContext): void;
+}
+
+/** What the layer's instrumentations file (layer-files.ts, INSTRUMENTATIONS_FILE) exports. */
+export interface InstrumentationsFile {
+  readonly instrumentations: Readonly<Record<InstrumentationName, InstrumentationModule>>;
 }

@@ -3,9 +3,9 @@ import { isAbsolute, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { InstrumentationName } from '../config/load';
 import { describeError, type Diag } from '../diag';
-import { instrumentationFile, PRELOAD_FILE } from '../layer-files';
+import { INSTRUMENTATIONS_FILE, PRELOAD_FILE } from '../layer-files';
 import { watchModules } from '../module-hooks';
-import { TRIGGER_MODULES, type InstrumentationContext, type InstrumentationModule } from './catalog';
+import { PATCHED_MODULES, type InstrumentationContext, type InstrumentationsFile } from './catalog';
 
 export interface OnFirstUseOptions {
   readonly names: readonly InstrumentationName[];
@@ -17,9 +17,10 @@ export interface OnFirstUseOptions {
 
 /**
  * Arms the configured instrumentations without loading them. Loading OpenTelemetry's
- * instrumentation machinery and an instrumentation costs tens of milliseconds of cold start, so
- * each one loads only when the function first requires a module it patches (or calls `fetch`, or
- * imports `node:http(s)`), synchronously, before that module reaches the function.
+ * instrumentation machinery and the instrumentations costs about 10 ms of cold start, so they load
+ * only when the function first requires a module one of them patches (or calls `fetch`, or
+ * imports `node:http(s)`), synchronously, before that module reaches the function; each is
+ * enabled on its own first use.
  *
  * Called just before the user's module loads, after the runtime required its own builtins: the
  * runtime's `require('node:http')` must not count as the function using HTTP.
@@ -27,8 +28,8 @@ export interface OnFirstUseOptions {
 export function loadOnFirstUse(options: OnFirstUseOptions): void {
   if (options.names.length === 0) return;
   const activator = new Activator(options);
-  const triggers = new Triggers(options.names);
-  watchRequires(triggers, activator);
+  const patched = new PatchedModules(options.names);
+  watchRequires(patched, activator);
   if (options.names.includes('undici')) armFetch(() => activator.activate('undici'));
   if (options.names.includes('http')) armBuiltinImports('http', activator, options.layerDir);
 }
@@ -52,8 +53,8 @@ class Activator {
     if (known !== undefined) return known;
     let enabled = false;
     try {
-      // The instrumentation files are ES modules: this is require(esm), synchronous on Node >= 20.19.
-      (this.load(`./${instrumentationFile(name)}`) as InstrumentationModule).enable(this.options.context);
+      // One CommonJS file (required once, then from the require cache): see layer/build.mjs.
+      (this.load(`./${INSTRUMENTATIONS_FILE}`) as InstrumentationsFile).instrumentations[name].enable(this.options.context);
       enabled = true;
       this.options.diag.debug(`instrumentation ${name} loaded on first use`);
     } catch (error) {
@@ -78,13 +79,13 @@ class Activator {
  * (and, for a relative request, the requiring file) alone: this runs for every require of the
  * function's whole init, so nothing here resolves a path.
  */
-class Triggers {
+class PatchedModules {
   private readonly builtins = new Map<string, InstrumentationName>();
   private readonly packages: { readonly name: string; readonly dir: string; readonly owner: InstrumentationName }[] = [];
 
   constructor(names: readonly InstrumentationName[]) {
     for (const owner of names) {
-      for (const module of TRIGGER_MODULES[owner]) {
+      for (const module of PATCHED_MODULES[owner]) {
         if (nodeModule.isBuiltin(module)) this.builtins.set(module, owner);
         else this.packages.push({ name: module, dir: `${sep}node_modules${sep}${module.split('/').join(sep)}${sep}`, owner });
       }
@@ -116,13 +117,13 @@ interface RequiringModule {
  * not active yet as the require began: a require that began later passed the instrumentation's
  * own hook, which is outside this one.
  */
-function watchRequires(triggers: Triggers, activator: Activator): void {
+function watchRequires(patched: PatchedModules, activator: Activator): void {
   const proto = nodeModule.Module.prototype as unknown as RequiringModule;
   const original = proto.require;
   let repeating = false;
   proto.require = function (this: RequiringModule, request: string): unknown {
     if (repeating) return original.call(this, request);
-    const owner = triggers.ownerOf(request, this.filename);
+    const owner = patched.ownerOf(request, this.filename);
     const wasActive = owner !== undefined && activator.isActive(owner);
     const exports = original.call(this, request);
     if (owner === undefined || wasActive || !activator.activate(owner)) return exports;
@@ -136,15 +137,15 @@ function watchRequires(triggers: Triggers, activator: Activator): void {
       repeating = false;
     }
   };
-  watchGetBuiltinModule(triggers, activator);
+  watchGetBuiltinModule(patched, activator);
 }
 
 /** `process.getBuiltinModule('node:https')` (Node >= 22.3) reaches a builtin past every require. */
-function watchGetBuiltinModule(triggers: Triggers, activator: Activator): void {
+function watchGetBuiltinModule(patched: PatchedModules, activator: Activator): void {
   const original = process.getBuiltinModule;
   if (typeof original !== 'function') return;
   const watched = function (this: unknown, id: string): unknown {
-    const owner = triggers.ownerOf(id, undefined);
+    const owner = patched.ownerOf(id, undefined);
     const exports: unknown = Reflect.apply(original, this, [id]);
     if (owner !== undefined && !activator.isActive(owner) && activator.activate(owner)) activator.patchBuiltins([id]);
     return exports;
@@ -176,7 +177,7 @@ function armFetch(activate: () => boolean): void {
  * synced too.
  */
 function armBuiltinImports(name: InstrumentationName, activator: Activator, layerDir: string): void {
-  const modules = TRIGGER_MODULES[name];
+  const modules = PATCHED_MODULES[name];
   const names = new Set(modules.flatMap((module) => [module, `node:${module}`]));
   // The layer's own exporter imports node:http(s) too; that is not the function using HTTP.
   const layerUrl = pathToFileURL(layerDir).href + '/';

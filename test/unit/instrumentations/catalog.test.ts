@@ -3,7 +3,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import type { InstrumentationBase } from '@opentelemetry/instrumentation';
 import { INSTRUMENTATIONS, type InstrumentationName } from '../../../src/config/load';
-import { TRIGGER_MODULES } from '../../../src/instrumentations/catalog';
+import { PATCHED_MODULES } from '../../../src/instrumentations/catalog';
 
 const create: Record<InstrumentationName, () => InstrumentationBase> = {
   http: () => new HttpInstrumentation({ enabled: false }),
@@ -11,17 +11,17 @@ const create: Record<InstrumentationName, () => InstrumentationBase> = {
   'aws-sdk': () => new AwsInstrumentation({ enabled: false }),
 };
 
-describe('TRIGGER_MODULES', () => {
+describe('PATCHED_MODULES', () => {
   it.each(INSTRUMENTATIONS)('%s: loads on every module the instrumentation patches', (name) => {
     const patched = create[name]()
       .getModuleDefinitions()
       .map((definition) => definition.name);
-    expect(TRIGGER_MODULES[name]).toEqual(expect.arrayContaining(patched));
+    expect(PATCHED_MODULES[name]).toEqual(expect.arrayContaining(patched));
   });
 
-  it('gives every instrumentation at least one trigger, and no module to two of them', () => {
-    const all = INSTRUMENTATIONS.flatMap((name) => TRIGGER_MODULES[name]);
-    for (const name of INSTRUMENTATIONS) expect(TRIGGER_MODULES[name].length).toBeGreaterThan(0);
+  it('gives every instrumentation at least one module, and no module to two of them', () => {
+    const all = INSTRUMENTATIONS.flatMap((name) => PATCHED_MODULES[name]);
+    for (const name of INSTRUMENTATIONS) expect(PATCHED_MODULES[name].length).toBeGreaterThan(0);
     expect(new Set(all).size).toBe(all.length);
   });
 });

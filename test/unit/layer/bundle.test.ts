@@ -3,10 +3,10 @@
  * handler module load before the function runs, from esbuild's metafile.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { INSTRUMENTATIONS } from '../../../src/config/load';
-import { HANDLER_FILE, instrumentationFile, PRELOAD_FILE, VERSION_FILE } from '../../../src/layer-files';
+import { HANDLER_FILE, INSTRUMENTATIONS_FILE, PRELOAD_FILE, VERSION_FILE } from '../../../src/layer-files';
 import { BUILT_PRELOAD_DIR, DIST, PROJECT_ROOT } from '../../helpers/paths';
 import { runtimes } from '../../helpers/sandbox/sandbox';
 
@@ -34,8 +34,13 @@ describe('the built layer', () => {
   const output = (file: string): string => relative(PROJECT_ROOT, join(BUILT_PRELOAD_DIR, file));
   const startUp = new Set([...loadedAtStartUp(output(PRELOAD_FILE)), ...loadedAtStartUp(output(HANDLER_FILE))]);
 
-  it.each(INSTRUMENTATIONS)('has the %s instrumentation as a file of its own', (name) => {
-    expect(existsSync(join(BUILT_PRELOAD_DIR, instrumentationFile(name)))).toBe(true);
+  it('has every instrumentation in one CommonJS file, which loads without the ES module loader', () => {
+    const script = `const { instrumentations } = require(${JSON.stringify(join(BUILT_PRELOAD_DIR, INSTRUMENTATIONS_FILE))});
+      console.log(JSON.stringify(Object.keys(instrumentations).filter((name) => typeof instrumentations[name].enable === 'function')));`;
+    const out = execFileSync(process.execPath, ['-e', script], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
+    expect((JSON.parse(out) as string[]).sort()).toEqual([...INSTRUMENTATIONS].sort());
+    // No chunk of it is an ES module of its own: it is a single file.
+    expect(Object.keys(meta.outputs).filter((output) => output.includes('instrumentation'))).toEqual([output(INSTRUMENTATIONS_FILE)]);
   });
 
   it("carries package.json's version in a file", () => {

@@ -78,6 +78,8 @@ const common = {
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   alias: { debug: './layer/esbuild/debug-off.cjs' },
   logLevel: 'warning',
+  // A named import the build's Node lacks would be undefined at run time (builtins-as-require.mjs).
+  logOverride: { 'import-is-undefined': 'error' },
 };
 const plugins = (own) => [separateFiles(others(own)), builtinsAsRequire, inlineSemconv(root)];
 

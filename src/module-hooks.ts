@@ -1,4 +1,6 @@
-import * as nodeModule from 'node:module';
+// The module itself, read when called: `registerHooks` is newer than a Node the layer may be built
+// with, whose export names the bundle's bindings for builtins follow (layer/esbuild/builtins-as-require.mjs).
+import nodeModule from 'node:module';
 
 export interface ResolveContext {
   readonly conditions?: readonly string[];

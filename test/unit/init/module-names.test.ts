@@ -9,7 +9,7 @@ describe('nameModule', () => {
     ['a file inside a package, by package and path', './dist-cjs/protocols', '/var/task/node_modules/@smithy/core/dist-cjs/protocols.js', '@smithy/core/dist-cjs/protocols.js', 'function'],
     ['a file of the function, relative to the task root', './lib/db', '/var/task/lib/db.js', 'lib/db.js', 'function'],
     ['the handler, imported by path', '/var/task/index.mjs', '/var/task/index.mjs', 'index.mjs', 'function'],
-    ['a layer\'s file, relative to /opt', '/opt/otel-preload/instrumentations/http.mjs', '/opt/otel-preload/instrumentations/http.mjs', 'otel-preload/instrumentations/http.mjs', 'layer'],
+    ['a layer\'s file, relative to /opt', '/opt/otel-preload/instrumentations.cjs', '/opt/otel-preload/instrumentations.cjs', 'otel-preload/instrumentations.cjs', 'layer'],
     ['a layer\'s package', '@middy/core', '/opt/nodejs/node_modules/@middy/core/index.js', '@middy/core', 'layer'],
     ['the runtime\'s SDK', '@aws-sdk/client-s3', '/var/runtime/node_modules/@aws-sdk/client-s3/dist-cjs/index.js', '@aws-sdk/client-s3', 'runtime'],
     ['the runtime\'s own file', '/var/runtime/index.mjs', '/var/runtime/index.mjs', '/var/runtime/index.mjs', 'runtime'],

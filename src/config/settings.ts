@@ -226,7 +226,7 @@ export const SETTINGS = {
     kind: 'oneOf',
     choices: ['auto', 'after-response', 'deferred', 'sync', 'batch'],
     default: 'auto',
-    doc: 'When spans leave: `after-response` (an internal extension exports once the caller has its answer, and the environment freezes once the backend answered), `deferred` (the same, but spans wait for later invocations and leave together once the oldest waited 100 ms or 512 wait, and the backend\'s answer is read in a later invocation: billed time does not wait for it; spans wait at most 2 s or 1000 spans), `sync` (before the answer), `batch` (on a timer, for managed instances); `auto` picks `batch` on managed instances, else `deferred` while invocations come within 2 s of each other and `after-response` otherwise when the extension can register, else `sync`.',
+    doc: 'When spans leave: `after-response` (an internal extension exports once the caller has its answer, and the environment freezes once the backend answered), `deferred` (the same, but spans wait for later invocations and leave together once the oldest waited 100 ms or 8 wait, and the backend\'s answer is read in a later invocation: billed time does not wait for it; spans wait at most 2 s or 1000 spans), `sync` (before the answer), `batch` (on a timer, for managed instances); `auto` picks `batch` on managed instances, else `deferred` while invocations come within 2 s of each other and `after-response` otherwise when the extension can register, else `sync`.',
   },
   LAMBDA_OTEL_FLUSH_TIMEOUT_MS: {
     kind: 'millis',

@@ -91,8 +91,8 @@ describe('the deferred export', () => {
   beforeEach(() => jest.useFakeTimers({ now: START }));
   afterEach(() => jest.useRealTimers());
 
-  it('leaves spans for later invocations while the oldest waited under 100 ms and fewer than 512 wait', async () => {
-    for (const waiting of [{ sinceMs: START - 99, count: 3 }, { sinceMs: START, count: 511 }, {}]) {
+  it('leaves spans for later invocations while the oldest waited under 100 ms and fewer than 8 wait', async () => {
+    for (const waiting of [{ sinceMs: START - 99, count: 3 }, { sinceMs: START, count: 7 }, {}]) {
       const { flusher, flushes } = recordingFlusher(waiting);
       const policy = policyFor(flusher, 'deferred');
       policy.afterAnswer({ requestId: 'r1', deadlineMs: START + 3000 });
@@ -101,8 +101,8 @@ describe('the deferred export', () => {
     }
   });
 
-  it('starts the export once the oldest span waited 100 ms, or 512 wait, and lets the environment freeze without its answer', async () => {
-    for (const waiting of [{ sinceMs: START - 100, count: 3 }, { sinceMs: START - 1999, count: 3 }, { sinceMs: START, count: 512 }]) {
+  it('starts the export once the oldest span waited 100 ms, or 8 wait, and lets the environment freeze without its answer', async () => {
+    for (const waiting of [{ sinceMs: START - 100, count: 3 }, { sinceMs: START - 1999, count: 3 }, { sinceMs: START, count: 8 }]) {
       const { flusher, flushes } = recordingFlusher(waiting);
       const policy = policyFor(flusher, 'deferred');
       policy.afterAnswer({ requestId: 'r1', deadlineMs: START + 3000 });
